@@ -1,0 +1,41 @@
+# Socket programming labs in C. Run 'make help' for the targets.
+#
+# Every folder labs/<lab>/ with a Makefile is a lab: adding a lab means adding
+# its folder (plus tests/<lab>.bats, tests/scenes/<lab>/ and its handout).
+# Variables reach every lab's build (see labs/lab.mk):
+#     make CC=clang   make WERROR=1   make SANITIZE=address,undefined
+#     make check LAB=tcp-echo         (one lab's tests)
+
+LABS := $(sort $(patsubst labs/%/Makefile,%,$(wildcard labs/*/Makefile)))
+BUILD_DIRS := $(addprefix labs/,$(LABS)) tests/tools
+C_SOURCES := $(wildcard common/*.h labs/*/*.c tests/tools/*.c tests/bench/*.c)
+
+all: $(BUILD_DIRS)
+
+$(BUILD_DIRS):
+	$(MAKE) -C $@
+
+check: all
+	tests/run
+
+demo: all
+	tests/play demo
+
+transcripts: all
+	tests/play update
+
+format:
+	clang-format -i $(C_SOURCES)
+
+clean:
+	for dir in $(BUILD_DIRS); do $(MAKE) -C $$dir clean || exit 1; done
+
+help:
+	@echo 'make              build every lab (labs/*/server and client)'
+	@echo 'make demo         build, then run a narrated session of every lab'
+	@echo 'make check        build, then run every test (LAB=name: one lab)'
+	@echo 'make transcripts  rewrite the handouts transcripts from a fresh run'
+	@echo 'make format       format the C sources with clang-format'
+	@echo 'make clean        remove everything the build made'
+
+.PHONY: all check demo transcripts format clean help $(BUILD_DIRS)

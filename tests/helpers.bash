@@ -1,0 +1,224 @@
+# helpers.bash - what every tests/<lab>.bats loads.
+#
+# Servers: start_server LAB [OPTIONS...] runs labs/LAB/server OPTIONS 0 on a
+# port the kernel chooses, in its own process group, with fd 3 closed (bats
+# reads fd 3), and waits for its "listening on" line. It sets SERVER_PID,
+# SERVER_PORT, SERVER_OUT and SERVER_ERR. stop_server sends SIGTERM and checks
+# the server exits 0 and leaves no process of its group behind; teardown does
+# it for any server a test left running, and kills whatever else it started.
+#
+# Clients fed line by line: start_client NAME LAB [ARGS...] runs
+# labs/LAB/client ARGS with its stdin on a FIFO that the test holds open;
+# send_line NAME TEXT writes to it, end_input NAME closes it (end of file).
+# Their output goes to $BATS_TEST_TMPDIR/NAME.out and NAME.err.
+#
+# Waiting: eventually CMD... polls CMD until it succeeds (fails after
+# $DEADLINE seconds); not_within MS CMD... checks that CMD stays false for MS
+# milliseconds ("must not happen yet"), to be followed by a positive check.
+#
+# /proc: zombie_children PID, child_pids PID, thread_count PID, fd_count PID.
+
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$TESTS_DIR")
+LABS="$ROOT/labs"
+PEER="$TESTS_DIR/tools/peer"
+
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+DEADLINE=${DEADLINE:-10} # seconds any awaited condition may take
+POLL_INTERVAL=0.02       # seconds between two looks at a condition
+
+SPAWNED=()  # pids (and process group ids) of everything started in the background
+HELD_FDS=() # FIFO descriptors this shell holds open for its clients
+declare -gA CLIENT_FD CLIENT_PID
+
+now_ms() {
+  local t=${EPOCHREALTIME/[.,]/}
+  echo $((t / 1000))
+}
+
+# eventually CMD... : poll CMD until it succeeds, or fail after $DEADLINE s.
+eventually() {
+  local end=$(($(now_ms) + DEADLINE * 1000))
+  until "$@"; do
+    if (($(now_ms) > end)); then
+      echo "gave up after ${DEADLINE}s waiting for: $*" >&2
+      return 1
+    fi
+    sleep "$POLL_INTERVAL"
+  done
+}
+
+# not_within MS CMD... : CMD must stay false for MS milliseconds.
+not_within() {
+  local end=$(($(now_ms) + $1))
+  shift
+  while (($(now_ms) < end)); do
+    if "$@"; then
+      echo "happened too early: $*" >&2
+      return 1
+    fi
+    sleep "$POLL_INTERVAL"
+  done
+}
+
+# is_running PID : alive and not a zombie.
+is_running() {
+  local state
+  state=$(proc_state "$1") && [[ $state != Z ]]
+}
+
+# proc_state PID : the one-letter state from /proc/PID/stat (R, S, Z...).
+proc_state() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) } # the command name may hold spaces and parentheses
+  echo "${stat%% *}"
+}
+
+# proc_table : "pid state ppid pgid" for every process, from /proc/*/stat.
+proc_table() {
+  # The command name (field 2) may hold spaces and parentheses: cut up to
+  # its last ") " before splitting the rest.
+  cat /proc/[0-9]*/stat 2>/dev/null | awk '{ pid = $1; sub(/.*\) /, ""); print pid, $1, $2, $3 }'
+}
+
+# child_pids PID [STATE] : the children of PID, optionally only in STATE.
+child_pids() {
+  proc_table | awk -v ppid="$1" -v state="${2:-}" '$3 == ppid && (state == "" || $2 == state) { print $1 }'
+}
+
+zombie_children() { child_pids "$1" Z | wc -l; }
+thread_count() { ls "/proc/$1/task" | wc -l; }
+fd_count() { ls "/proc/$1/fd" | wc -l; }
+
+# group_members PGID : live processes of a process group (zombies left out).
+group_members() {
+  proc_table | awk -v pgid="$1" '$4 == pgid && $2 != "Z" { print $1 }'
+}
+
+# spawn IN OUT ERR CMD... : start CMD in the background in a process group of
+# its own, stdin from IN, fd 3 closed, and none of our FIFO writers inherited
+# (a client holding another client's writer would never see end of file).
+spawn() {
+  local in=$1 out=$2 err=$3 fd
+  shift 3
+  (
+    for fd in "${HELD_FDS[@]}"; do exec {fd}>&-; done
+    exec setsid "$@" <"$in" >"$out" 2>"$err" 3>&-
+  ) &
+  SPAWNED_PID=$!
+  SPAWNED+=("$SPAWNED_PID")
+}
+
+# start_server LAB [OPTIONS...] : see the top of this file. SERVER_STDIN may
+# name a file or FIFO for the server's stdin (default /dev/null).
+start_server() {
+  local lab=$1 end
+  shift
+  SERVER_OUT="$BATS_TEST_TMPDIR/server.out"
+  SERVER_ERR="$BATS_TEST_TMPDIR/server.err"
+  spawn "${SERVER_STDIN:-/dev/null}" "$SERVER_OUT" "$SERVER_ERR" "$LABS/$lab/server" "$@" 0
+  SERVER_PID=$SPAWNED_PID
+  end=$(($(now_ms) + DEADLINE * 1000))
+  until grep -q '^listening on ' "$SERVER_OUT"; do
+    if ! is_running "$SERVER_PID" || (($(now_ms) > end)); then
+      echo "the $lab server did not start listening; its stderr:" >&2
+      cat "$SERVER_ERR" >&2
+      return 1
+    fi
+    sleep "$POLL_INTERVAL"
+  done
+  SERVER_PORT=$(sed -n '1s/^listening on .* port \([0-9][0-9]*\)$/\1/p' "$SERVER_OUT")
+  [[ -n $SERVER_PORT && $SERVER_PORT != 0 ]]
+}
+
+# stop_server [SIGNAL] : stop the server (SIGTERM by default); it must exit 0
+# and leave no process of its group behind. Sets SERVER_STATUS.
+stop_server() {
+  local signal=${1:-TERM} pid=$SERVER_PID left
+  SERVER_PID=
+  [[ -n $pid ]] || return 0
+  kill "-$signal" "$pid" 2>/dev/null
+  if ! eventually eval '! is_running '"$pid"; then
+    kill -KILL -- "-$pid" 2>/dev/null
+    echo "the server ignored SIG$signal" >&2
+    return 1
+  fi
+  SERVER_STATUS=0
+  wait "$pid" || SERVER_STATUS=$?
+  if ! eventually eval '[[ -z $(group_members '"$pid"') ]]'; then
+    echo "processes left behind by the server: $(group_members "$pid")" >&2
+    kill -KILL -- "-$pid" 2>/dev/null
+    return 1
+  fi
+  no_sanitizer_reports "$SERVER_ERR" || return 1
+  if ((SERVER_STATUS != 0)); then
+    echo "the server exited with status $SERVER_STATUS after SIG$signal; its stderr:" >&2
+    cat "$SERVER_ERR" >&2
+    return 1
+  fi
+}
+
+# no_sanitizer_reports FILE : fail if a sanitizer complained in FILE.
+no_sanitizer_reports() {
+  if grep -qE 'Sanitizer|runtime error:' "$1" 2>/dev/null; then
+    echo "sanitizer report in $1:" >&2
+    cat "$1" >&2
+    return 1
+  fi
+}
+
+# start_client NAME LAB [ARGS...] : see the top of this file.
+start_client() {
+  local name=$1 lab=$2 fd
+  shift 2
+  mkfifo "$BATS_TEST_TMPDIR/$name.in"
+  # Opened read-write so the open does not wait for a reader.
+  exec {fd}<>"$BATS_TEST_TMPDIR/$name.in"
+  HELD_FDS+=("$fd")
+  CLIENT_FD[$name]=$fd
+  spawn "$BATS_TEST_TMPDIR/$name.in" "$BATS_TEST_TMPDIR/$name.out" \
+    "$BATS_TEST_TMPDIR/$name.err" "$LABS/$lab/client" "$@"
+  CLIENT_PID[$name]=$SPAWNED_PID
+}
+
+send_line() { printf '%s\n' "$2" >&"${CLIENT_FD[$1]}"; }
+
+end_input() {
+  local fd=${CLIENT_FD[$1]}
+  exec {fd}>&-
+}
+
+# client_output NAME : what client NAME printed so far.
+client_output() { cat "$BATS_TEST_TMPDIR/$1.out"; }
+
+# client_exits NAME : wait for client NAME to exit; sets CLIENT_STATUS.
+client_exits() {
+  local pid=${CLIENT_PID[$1]}
+  eventually eval '! is_running '"$pid" || return 1
+  CLIENT_STATUS=0
+  wait "$pid" || CLIENT_STATUS=$?
+  no_sanitizer_reports "$BATS_TEST_TMPDIR/$1.err"
+}
+
+# file_has FILE REGEX : FILE has a line matching the extended REGEX.
+file_has() { grep -qE -- "$2" "$1" 2>/dev/null; }
+
+# count_lines FILE REGEX : how many lines of FILE match.
+count_lines() { grep -cE -- "$2" "$1" 2>/dev/null || true; }
+
+# has_ipv6 : the loopback address ::1 exists.
+has_ipv6() { grep -qs '^0\{31\}1 ' /proc/net/if_inet6; }
+
+teardown() {
+  local status=0 pid
+  stop_server || status=1
+  for pid in "${SPAWNED[@]}"; do
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    { wait "$pid"; } 2>/dev/null # reap it quietly (no "Killed" message)
+  done
+  return "$status"
+}
