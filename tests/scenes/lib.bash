@@ -14,6 +14,15 @@
 #   server_log REGEX  wait until the server printed a line matching REGEX,
 #                     then show its new lines (stdout and stderr), each
 #                     marked [server]
+#   client NAME [ARGS]  start ./client ARGS in the background, as if in a
+#                     terminal of its own called NAME, its stdin on a FIFO
+#   typed NAME TEXT   type a line into NAME's terminal (shown as "[NAME] > TEXT")
+#   client_log NAME REGEX  wait until NAME printed a line matching REGEX, then
+#                     show its new lines marked [NAME]
+#   finish NAME       end NAME's input (Ctrl-D), wait for it to exit, show the
+#                     rest of its output and its exit status
+#   await 'COMMAND'   wait (silently) until COMMAND succeeds, e.g. until a
+#                     socket shows up in ss; the scene fails after 10 s
 #   mask REAL SHOWN   in handouts, show the word REAL (a pid, say) as SHOWN
 #   stop              press Ctrl-C in the server's terminal (SIGINT), wait for
 #                     it to exit and show its exit status
@@ -23,9 +32,9 @@
 
 SCENE_DEADLINE_MS=10000
 SCENE_POLL=0.02
-SERVER_SHOWN_LINES=0
 SERVER_PID=
 PORT=
+declare -A SHOWN_LINES TERMINAL_FD TERMINAL_PID
 
 scene_now_ms() {
   local t=${EPOCHREALTIME/[.,]/}
@@ -53,20 +62,34 @@ show() {
   eval "$1" 2>&1
 }
 
-# Print the server's lines that were not shown yet, marked [server].
-server_lines() {
-  local out=$SCENE_TMP/server.out
-  tail -n "+$((SERVER_SHOWN_LINES + 1))" "$out" | sed 's/^/[server] /'
-  SERVER_SHOWN_LINES=$(wc -l <"$out")
+# new_lines NAME : the lines terminal NAME printed that were not shown yet,
+# each marked [NAME]. The server's terminal is called "server".
+new_lines() {
+  local out=$SCENE_TMP/$1.out shown=${SHOWN_LINES[$1]:-0}
+  tail -n "+$((shown + 1))" "$out" | sed "s/^/[$1] /"
+  SHOWN_LINES[$1]=$(wc -l <"$out")
 }
 
-wait_for_server_line() {
-  local end=$(($(scene_now_ms) + SCENE_DEADLINE_MS))
-  until tail -n "+$((SERVER_SHOWN_LINES + 1))" "$SCENE_TMP/server.out" | grep -qE -- "$1"; do
+# wait_for_line NAME REGEX : wait until terminal NAME printed a new line
+# matching REGEX.
+wait_for_line() {
+  local out=$SCENE_TMP/$1.out end=$(($(scene_now_ms) + SCENE_DEADLINE_MS))
+  until tail -n "+$((${SHOWN_LINES[$1]:-0} + 1))" "$out" | grep -qE -- "$2"; do
     if (($(scene_now_ms) > end)); then
-      echo "scene: the server never printed a line matching '$1'; it printed:" >&2
-      cat "$SCENE_TMP/server.out" >&2
-      return 1
+      echo "scene: $1 never printed a line matching '$2'; it printed:" >&2
+      cat "$out" >&2
+      exit 1 # the scene failed: stop it here
+    fi
+    sleep "$SCENE_POLL"
+  done
+}
+
+await() {
+  local end=$(($(scene_now_ms) + SCENE_DEADLINE_MS))
+  until eval "$1" >/dev/null 2>&1; do
+    if (($(scene_now_ms) > end)); then
+      echo "scene: gave up waiting for: $1" >&2
+      exit 1
     fi
     sleep "$SCENE_POLL"
   done
@@ -80,14 +103,52 @@ server() {
   printf '[server]$ ./server%s\n' "${*:+ $*}"
   ./server "$@" 0 >"$SCENE_TMP/server.out" 2>&1 </dev/null &
   SERVER_PID=$!
-  wait_for_server_line '^listening on ' || return 1
+  wait_for_line server '^listening on '
   PORT=$(sed -n '1s/.* port \([0-9]*\)$/\1/p' "$SCENE_TMP/server.out")
   mask "$PORT" "$SCENE_DEFAULT_PORT"
-  server_lines
+  new_lines server
 }
 
 server_log() {
-  wait_for_server_line "$1" && server_lines
+  wait_for_line server "$1"
+  new_lines server
+}
+
+client() {
+  local name=$1 fd
+  shift
+  printf '[%s]$ %s\n' "$name" "$(shown "./client $*")"
+  set -- "${@//\$PORT/$PORT}"
+  mkfifo "$SCENE_TMP/$name.in"
+  exec {fd}<>"$SCENE_TMP/$name.in" # read-write: the open does not block
+  # Each client gets its own input and none of the others' FIFOs.
+  (
+    for other in "${TERMINAL_FD[@]}"; do exec {other}>&-; done
+    exec {fd}>&-
+    exec ./client "$@" <"$SCENE_TMP/$name.in" >"$SCENE_TMP/$name.out" 2>&1
+  ) &
+  TERMINAL_PID[$name]=$!
+  TERMINAL_FD[$name]=$fd
+}
+
+typed() {
+  printf '[%s] > %s\n' "$1" "$2"
+  printf '%s\n' "$2" >&"${TERMINAL_FD[$1]}"
+}
+
+client_log() {
+  wait_for_line "$1" "$2"
+  new_lines "$1"
+}
+
+finish() {
+  local fd=${TERMINAL_FD[$1]} status=0
+  printf '[%s] ^D\n' "$1"
+  exec {fd}>&-
+  unset "TERMINAL_FD[$1]"
+  wait "${TERMINAL_PID[$1]}" || status=$?
+  new_lines "$1"
+  printf '[%s] (exit status %d)\n' "$1" "$status"
 }
 
 stop() {
@@ -95,14 +156,17 @@ stop() {
   printf '[server] ^C\n'
   kill -INT "$SERVER_PID"
   wait "$SERVER_PID" || status=$?
-  server_lines
+  new_lines server
   printf '[server] (exit status %d)\n' "$status"
   SERVER_PID=
 }
 
 # If a scene fails half way, leave no server running.
 scene_cleanup() {
-  [[ -n $SERVER_PID ]] && kill -KILL "$SERVER_PID" 2>/dev/null
+  local pid
+  for pid in "$SERVER_PID" "${TERMINAL_PID[@]}"; do
+    [[ -n $pid ]] && kill -KILL "$pid" 2>/dev/null
+  done
   return 0
 }
 trap scene_cleanup EXIT
