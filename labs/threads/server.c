@@ -239,8 +239,9 @@ static void *serve_client(void *arg)
 
 /*
  * Every client thread is created detached, so nobody has to join it: when
- * it returns, its stack and its slot are freed at once. (A joinable thread
- * that nobody joins stays around after it ends, like a zombie process.)
+ * it returns, its stack is freed at once. (A joinable thread that nobody
+ * joins keeps its stack after it ends, waiting for a pthread_join() that
+ * never comes: a leak much like a zombie process.)
  */
 static void init_thread_attributes(pthread_attr_t *attr)
 {
