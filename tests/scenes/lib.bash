@@ -44,7 +44,7 @@ scene_now_ms() {
 }
 
 say() {
-  [[ $SCENE_MODE == demo ]] && printf '  \033[1m# %s\033[0m\n' "$*"
+  [[ $SCENE_MODE == demo ]] && printf '  %s# %s%s\n' "$BOLD" "$*" "$PLAIN"
   return 0
 }
 
