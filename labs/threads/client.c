@@ -57,8 +57,7 @@ static long parse_thread_count(const char *text)
     long n;
     errno = 0;
     n = strtol(text, &end, 10);
-    if (text[0] < '0' || text[0] > '9' || errno != 0 || *end != '\0' || n < 1 ||
-        n > MAX_THREADS)
+    if (text[0] < '0' || text[0] > '9' || errno != 0 || *end != '\0' || n < 1 || n > MAX_THREADS)
         usage_error(usage, "bad thread count '%s': a number from 1 to %d", text, MAX_THREADS);
     return n;
 }

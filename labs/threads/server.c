@@ -26,7 +26,8 @@
 
 #define DEFAULT_ADDR "127.0.0.1"
 #define DEFAULT_PORT "5300"
-#define ECHO_BUFFER_SIZE 4096 /* lives on each thread's stack: keep it small */
+/* The echo buffer lives on each thread's stack: keep it small. */
+#define ECHO_BUFFER_SIZE 4096
 #define PEER_TEXT_SIZE (INET6_ADDRSTRLEN + 16) /* "ADDR port NNNNN" */
 /*
  * Each thread's stack, set on purpose instead of the default (8 MiB, the
@@ -65,7 +66,8 @@ struct client {
 static pthread_mutex_t counts_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long clients_served; /* guarded by counts_lock */
 static unsigned long clients_active; /* guarded by counts_lock */
-static int quiet_log; /* set before the first thread starts, then only read */
+/* Set before the first thread starts and only read after: no lock. */
+static int quiet_log;
 
 static struct options parse_options(int argc, char *argv[])
 {
@@ -121,8 +123,8 @@ static void install_signal_handlers(void)
 static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
 {
     char host[INET6_ADDRSTRLEN], port[sizeof "65535"];
-    int rc = getnameinfo(sa, len, host, sizeof host, port, sizeof port,
-                         NI_NUMERICHOST | NI_NUMERICSERV);
+    int rc =
+        getnameinfo(sa, len, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
     if (rc != 0)
         snprintf(out, outlen, "(unknown: %s)", gai_strerror(rc));
     else
@@ -261,8 +263,8 @@ static void init_thread_attributes(pthread_attr_t *attr)
  * too many threads, no room for another stack) this one client is turned
  * away: its connection is closed and the server goes on accepting.
  */
-static void start_client_thread(int conn, const struct sockaddr_storage *from,
-                                socklen_t fromlen, const pthread_attr_t *attr)
+static void start_client_thread(int conn, const struct sockaddr_storage *from, socklen_t fromlen,
+                                const pthread_attr_t *attr)
 {
     char peer[PEER_TEXT_SIZE];
     struct client *client = malloc(sizeof *client);
