@@ -9,6 +9,9 @@
  * "Threading", "Three parts of a multi-threaded server", "Echo server using
  * Thread"; 002; 003 section 3.2; 004 "Thread per connection".
  *
+ * Unlike Python's threads, C threads have no global lock: two of them run
+ * at the same moment on two cores, so even counter++ needs the mutex.
+ *
  * Try it:  ./server            in one terminal
  *          ./client            in two or three more: all are served at once
  *          ./client -t 50 < /etc/hostname     fifty connections in one go
