@@ -10,9 +10,9 @@
  * written to, so each reply line is printed while holding its lock, and two
  * threads' lines never mix. The main thread joins every thread (they are
  * joinable here, unlike the server's) to know how each one ended.
- * Notes 001 "Creating threads in Python", "Echo Client". Where Python's
- * print() happens to keep a line whole, C's stdio guarantees it only per
- * call: hence the lock around each "[thread i] REPLY" line.
+ * Notes 001 "Creating threads in Python", "Echo Client". Where Python
+ * passes Thread(target=f, args=[...]), C passes pthread_create() one
+ * pointer: here to each thread's struct talker.
  *
  * Try it:  ./client                     talk to 127.0.0.1 or ::1 port 5300
  *          printf 'a\nb\n' | ./client -t 3     three connections at once
