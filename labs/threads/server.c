@@ -36,8 +36,9 @@
  * Each thread's stack, set on purpose instead of the default (8 MiB, the
  * "ulimit -s" value). The deepest path, an error message written from
  * echo_until_eof() (stdio formats it in an 8 KiB buffer on the stack, as
- * stderr has none of its own), needs about 20 KiB: with 16 KiB the server
- * crashes there. 64 KiB leaves room for sanitizer builds and for changes.
+ * stderr has none of its own), needs more than 16 KiB: with 16 KiB the
+ * server crashes there, with 24 KiB it does not. 64 KiB leaves room for
+ * sanitizer builds and for changes.
  * Only the pages a thread touches take memory, but the whole size is
  * address space: 1000 clients on default stacks would reserve 8 GiB.
  */
