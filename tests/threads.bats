@@ -440,3 +440,33 @@ each_served_or_turned_away() {
   eventually thread_count_is "$(idle_threads)"
   assert_equal "$(fd_count "$SERVER_PID")" "$before"
 }
+
+# accept_errors : how many times the server has said accept() failed.
+accept_errors() { count_lines "$SERVER_ERR" '^server: accept: Too many open files$'; }
+accept_errors_above() { (($(accept_errors) > $1)); }
+
+# limit_leaving_room PID N : the descriptor limit (one above the highest
+# descriptor number allowed) that leaves PID exactly N free descriptors.
+limit_leaving_room() {
+  local limit=0 free=0
+  while ((free < $2)); do
+    [[ -e /proc/$1/fd/$limit ]] || free=$((free + 1))
+    limit=$((limit + 1))
+  done
+  echo "$limit"
+}
+
+@test "out of descriptors, the server neither spins nor exits, and serves again later" {
+  start_server threads
+  prlimit --pid "$SERVER_PID" --nofile="$(limit_leaving_room "$SERVER_PID" 2)"
+  hold_connections 4
+  eventually accept_errors_above 0
+  # Retrying at once would print thousands of these a second.
+  not_within 1000 accept_errors_above 20
+  assert is_running "$SERVER_PID"
+  assert log_says '^client #' 2
+  release_connections
+  eventually log_says '^client #[0-9]+ left' 4
+  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"served again"
+  assert_output "served again"
+}

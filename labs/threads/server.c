@@ -25,6 +25,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_ADDR "127.0.0.1"
@@ -43,6 +44,7 @@
  * address space: 1000 clients on default stacks would reserve 8 GiB.
  */
 #define THREAD_STACK_SIZE (64 * 1024)
+#define DESCRIPTOR_WAIT_MS 100 /* see wait_for_a_descriptor() */
 
 static const char usage[] = "[-b ADDR] [-q] [PORT]";
 
@@ -293,6 +295,19 @@ static void start_client_thread(int conn, const struct sockaddr_storage *from, s
         warn_errno("close %s", peer);
 }
 
+/*
+ * Out of descriptors (EMFILE: this process, ENFILE: the whole system), the
+ * connection stays queued and accept() would fail again at once: retrying
+ * straight away would spin at full speed, printing the error thousands of
+ * times a second. Wait a little; a client that leaves frees a descriptor.
+ */
+static void wait_for_a_descriptor(void)
+{
+    struct timespec pause = {0, DESCRIPTOR_WAIT_MS * 1000000L};
+    while (nanosleep(&pause, &pause) < 0 && errno == EINTR)
+        continue;
+}
+
 int main(int argc, char *argv[])
 {
     struct options opt;
@@ -316,6 +331,8 @@ int main(int argc, char *argv[])
             /* The connection may have failed before we took it; the server
                itself is fine. */
             warn_errno("accept");
+            if (errno == EMFILE || errno == ENFILE)
+                wait_for_a_descriptor();
             continue;
         }
         start_client_thread(conn, &from, fromlen, &attr);
