@@ -251,3 +251,23 @@ start_server_under_subreaper() {
   SERVER_CHILD_PID=$(child_pids "$SERVER_PID")
   [[ -n $SERVER_PORT && $SERVER_PORT != 0 && $SERVER_CHILD_PID =~ ^[0-9]+$ ]]
 }
+
+# fork-zombie, reaper: hold_connections N [LINE] runs tests/tools/peer hold,
+# which opens N connections to the server (sending LINE on each and checking
+# its echo), and waits until they are all open. release_connections closes
+# them all at the same moment and waits for peer to exit.
+hold_connections() {
+  mkfifo "$BATS_TEST_TMPDIR/hold.in"
+  exec {HOLD_FD}<>"$BATS_TEST_TMPDIR/hold.in"
+  HELD_FDS+=("$HOLD_FD")
+  spawn "$BATS_TEST_TMPDIR/hold.in" "$BATS_TEST_TMPDIR/hold.out" "$BATS_TEST_TMPDIR/hold.err" \
+    "$PEER" hold 127.0.0.1 "$SERVER_PORT" "$@"
+  HOLD_PID=$SPAWNED_PID
+  eventually file_has "$BATS_TEST_TMPDIR/hold.out" "^holding $1\$"
+}
+
+release_connections() {
+  exec {HOLD_FD}>&-
+  eventually eval '! is_running '"$HOLD_PID"
+  wait "$HOLD_PID" 2>/dev/null || true
+}
