@@ -16,6 +16,16 @@ child_of_connection() {
   sed -n 's/^child pid \([0-9]*\) (parent pid [0-9]*) serves .*/\1/p' "$SERVER_OUT" | sed -n "$1p"
 }
 
+# zombies_are N : the server has exactly N zombie children.
+zombies_are() { (($(zombie_children "$SERVER_CHILD_PID") == $1)); }
+zombies_are_not() { ! zombies_are "$1"; }
+
+# serving_children_are N : exactly N children are alive (sleeping in read).
+serving_children_are() { (($(child_pids "$SERVER_CHILD_PID" S | wc -l) == $1)); }
+
+# log_has N REGEX : exactly N lines of the server's log match REGEX.
+log_has() { (($(count_lines "$SERVER_OUT" "$2") == $1)); }
+
 # adopted_pids : the pids the subreaper reaped after the server left them.
 adopted_pids() {
   sed -n 's/^subreaper: reaped adopted pid \([0-9]*\), .*/\1/p' "$SERVER_ERR" | sort -n
@@ -77,13 +87,13 @@ adopted_pids() {
     run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"connection $i"
     assert_output "connection $i"
   done
-  eventually eval '(($(zombie_children "$SERVER_CHILD_PID") == 5))'
+  eventually zombies_are 5
   # The zombies are exactly the children the log names.
   assert_equal "$(child_pids "$SERVER_CHILD_PID" Z | sort -n)" "$(for i in 1 2 3 4 5; do child_of_connection "$i"; done | sort -n)"
   run ps -o stat=,cmd= --ppid "$SERVER_CHILD_PID"
   assert_line --regexp '^Z +\[server\] <defunct>$'
   # Nobody reaps them while the server lives.
-  not_within 300 eval '(($(zombie_children "$SERVER_CHILD_PID") != 5))'
+  not_within 300 zombies_are_not 5
 }
 
 @test "once the server exits, its zombies are adopted and reaped by another" {
@@ -91,7 +101,7 @@ adopted_pids() {
   for i in 1 2 3; do
     "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"hi" >/dev/null
   done
-  eventually eval '(($(zombie_children "$SERVER_CHILD_PID") == 3))'
+  eventually zombies_are 3
   zombies=$(child_pids "$SERVER_CHILD_PID" Z | sort -n)
   stop_server
   # The subreaper reaped them: it became their parent when the server died.
@@ -123,17 +133,17 @@ adopted_pids() {
     exec {sock}>&-
     assert_equal "$reply" "line $i"
   done
-  eventually eval '(($(zombie_children "$SERVER_CHILD_PID") == 200))'
+  eventually zombies_are 200
   assert_equal "$(fd_count "$SERVER_CHILD_PID")" "$before"
 }
 
 @test "SIGTERM stops the children still serving; the server exits 0" {
   start_fork_server
   "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"done already" >/dev/null
-  eventually eval '(($(zombie_children "$SERVER_CHILD_PID") == 1))'
+  eventually zombies_are 1
   finished=$(child_pids "$SERVER_CHILD_PID" Z)
   hold_connections 3 hello
-  eventually eval '(($(child_pids "$SERVER_CHILD_PID" S | wc -l) == 3))'
+  eventually serving_children_are 3
   serving=$(child_pids "$SERVER_CHILD_PID" S | sort -n)
   stop_server TERM
   # The three serving children were killed by SIGTERM (128 + 15); the one
@@ -165,7 +175,7 @@ adopted_pids() {
     assert_equal "$(grep "^pid $pid: " <<<"$output")" "pid $pid: one"$'\n'"pid $pid: two"
     assert_line --regexp "^pid $pid reaped by parent pid [0-9]+, exit status 0\$"
   done
-  eventually eval '(($(count_lines "$SERVER_OUT" "closed$") == 5))'
+  eventually log_has 5 'closed$'
 }
 
 @test "the -n client leaves no zombie of its own" {
@@ -175,6 +185,7 @@ adopted_pids() {
   run --separate-stderr "$SUBREAPER" -v "$CLIENT" -n 4 127.0.0.1 "$SERVER_PORT" <<<"hi"
   assert_success
   assert_equal "$(grep -c 'reaped by parent' <<<"$output")" 4
+  # shellcheck disable=SC2154 # set by run --separate-stderr
   assert_equal "$stderr" ""
 }
 
@@ -185,11 +196,13 @@ adopted_pids() {
   run --separate-stderr "$CLIENT" -n 2 127.0.0.1 "$port" <<<"anyone?"
   assert_failure 1
   assert_equal "$(grep -cE '^pid [0-9]+ reaped by parent pid [0-9]+, exit status 1$' <<<"$output")" 2
+  # shellcheck disable=SC2154 # set by run --separate-stderr
   assert_equal "$(grep -c "^client: connect to 127.0.0.1 port $port: Connection refused\$" <<<"$stderr")" 2
 }
 
 @test "binary bytes, NUL included, come back byte-exact" {
   start_fork_server
+  # shellcheck disable=SC2059 # the format is the byte
   for i in $(seq 0 255); do printf "\\$(printf %03o "$i")"; done >"$BATS_TEST_TMPDIR/in"
   printf '\n' >>"$BATS_TEST_TMPDIR/in"
   "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
@@ -231,7 +244,7 @@ adopted_pids() {
   start_fork_server -q
   run "$CLIENT" -n 2 127.0.0.1 "$SERVER_PORT" <<<"quiet"
   assert_success
-  eventually eval '(($(zombie_children "$SERVER_CHILD_PID") == 2))'
+  eventually zombies_are 2
   stop_server
   run cat "$SERVER_OUT"
   assert_output --regexp '^listening on [^\n]*$'
