@@ -167,8 +167,7 @@ static int parse_timeout(const char *text)
     long ms;
     errno = 0;
     ms = strtol(text, &end, 10);
-    if (text[0] < '0' || text[0] > '9' || errno != 0 || *end != '\0' || ms < 1 ||
-        ms > 3600000)
+    if (text[0] < '0' || text[0] > '9' || errno != 0 || *end != '\0' || ms < 1 || ms > 3600000)
         usage_error(usage, "bad timeout '%s': milliseconds from 1 to 3600000", text);
     return (int)ms;
 }
