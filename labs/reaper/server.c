@@ -230,8 +230,8 @@ static int remember_child(pid_t pid)
 static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
 {
     char host[INET6_ADDRSTRLEN], port[sizeof "65535"];
-    int rc = getnameinfo(sa, len, host, sizeof host, port, sizeof port,
-                         NI_NUMERICHOST | NI_NUMERICSERV);
+    int rc =
+        getnameinfo(sa, len, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
     if (rc != 0)
         snprintf(out, outlen, "(unknown: %s)", gai_strerror(rc));
     else
@@ -311,8 +311,7 @@ static void serve_in_child(int listener, int conn, const char *peer, int quiet)
     if (close(listener) < 0)
         die("close the listening socket");
     if (!quiet)
-        printf("child pid %ld (parent pid %ld) serves %s\n", (long)getpid(), (long)getppid(),
-               peer);
+        printf("child pid %ld (parent pid %ld) serves %s\n", (long)getpid(), (long)getppid(), peer);
     echo_until_eof(conn, peer);
     if (close(conn) < 0)
         die("close %s", peer);
