@@ -7,6 +7,7 @@
 # the same output, but the server runs under tests/tools/subreaper, which
 # reaps what the server leaves. SERVER_PID is still the server itself.
 
+# shellcheck disable=SC2120 # scenes call it with and without arguments
 server() {
   printf '[server]$ ./server%s\n' "${*:+ $*}"
   "$ROOT/tests/tools/subreaper" ./server "$@" 0 >"$SCENE_TMP/server.out" 2>&1 </dev/null &
@@ -33,8 +34,11 @@ stop() {
 # them, as pids 4001, 4002... (ps prints pids without the word "pid").
 mask_children() {
   local pid shown=4001
-  for pid in $(sed -n 's/^child pid \([0-9]*\) .*/\1/p' "$SCENE_TMP/server.out"); do
+  # (A here-string, not <(...): the scene must wait for every process it
+  # starts, or it leaves an orphan.)
+  while read -r pid; do
+    [[ -n $pid ]] || continue
     mask "$pid" "$shown"
     shown=$((shown + 1))
-  done
+  done <<<"$(sed -n 's/^child pid \([0-9]*\) .*/\1/p' "$SCENE_TMP/server.out")"
 }
