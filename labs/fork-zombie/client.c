@@ -167,10 +167,15 @@ static struct text read_input(void)
    pid. It leaves with _exit(): stdio buffers are not flushed twice. */
 static void talk_as_child(const char *host, const char *port, const struct text *in)
 {
+    static char error_buffer[BUFSIZ];
     char prefix[PID_PREFIX_SIZE];
     size_t start = 0;
     int sock;
     exit_after_fork();
+    /* stderr is unbuffered: an error message goes out in several writes, and
+       the messages of several children would mix mid-line. Line-buffered,
+       each message is one write. */
+    setvbuf(stderr, error_buffer, _IOLBF, sizeof error_buffer);
     snprintf(prefix, sizeof prefix, "pid %ld: ", (long)getpid());
     sock = connect_to(host, port);
     while (start < in->len) {
