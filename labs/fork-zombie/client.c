@@ -9,6 +9,7 @@
  * every child and says so ("pid 4002 reaped by parent pid 4001, exit status
  * 0"): unlike the server, this program leaves no zombie behind.
  * Notes 001 "Forking", "A basic fork in action", "Zombie Processes".
+ * The notes' client does not fork; -n puts their fork example to work.
  *
  * Try it:  printf 'hi\n' | ./client -n 3       three connections at once
  *

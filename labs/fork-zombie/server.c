@@ -8,6 +8,8 @@
  * stays in the process table as a zombie (ps shows Z, <defunct>) until the
  * server itself exits and the children are adopted by PID 1, which reaps them.
  * Notes 001 "Forking", "A basic fork in action", "Zombie Processes".
+ * Unlike the notes' forking server, the parent closes its copy of each
+ * connection, and nothing reaps the children (that is lab 4, reaper).
  *
  * Try it:  ./server                                  in one terminal
  *          printf 'hi\n' | ./client -n 3             in a second
