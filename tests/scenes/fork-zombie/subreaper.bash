@@ -10,6 +10,7 @@
 # shellcheck disable=SC2120 # scenes call it with and without arguments
 server() {
   printf '[server]$ ./server%s\n' "${*:+ $*}"
+  : >"$SCENE_TMP/server.out" # exists before wait_for_line reads it
   "$ROOT/tests/tools/subreaper" ./server "$@" 0 >"$SCENE_TMP/server.out" 2>&1 </dev/null &
   SUBREAPER_PID=$!
   wait_for_line server '^listening on '
