@@ -8,27 +8,28 @@ load helpers
 CLIENT="$LABS/threads/client"
 SERVER="$LABS/threads/server"
 
-# hold_connections N [LINE] : tests/tools/peer opens N connections to the
+# crowd_arrives N [LINE] : tests/tools/peer opens N connections to the
 # server at once (and echoes LINE on each, while all are open); they stay
-# open until release_connections.
-hold_connections() {
-  local fifo="$BATS_TEST_TMPDIR/hold$((++HOLDS)).in"
-  HOLD_OUT="$BATS_TEST_TMPDIR/hold$HOLDS.out"
+# open until crowd_leaves. Unlike helpers.bash's hold_connections, it can
+# run several times in one test, and fails at once if peer does.
+crowd_arrives() {
+  local fifo="$BATS_TEST_TMPDIR/crowd$((++CROWDS)).in"
+  HOLD_OUT="$BATS_TEST_TMPDIR/crowd$CROWDS.out"
   mkfifo "$fifo"
   exec {HOLD_FD}<>"$fifo"
   HELD_FDS+=("$HOLD_FD")
-  spawn "$fifo" "$HOLD_OUT" "$BATS_TEST_TMPDIR/hold$HOLDS.err" \
+  spawn "$fifo" "$HOLD_OUT" "$BATS_TEST_TMPDIR/crowd$CROWDS.err" \
     "$PEER" hold 127.0.0.1 "$SERVER_PORT" "$@"
   HOLD_PID=$SPAWNED_PID
   eventually holding_or_gone
   if ! file_has "$HOLD_OUT" "^holding"; then
-    cat "$BATS_TEST_TMPDIR/hold$HOLDS.err" >&2
+    cat "$BATS_TEST_TMPDIR/crowd$CROWDS.err" >&2
     return 1
   fi
 }
 
-# release_connections : close every held connection at the same moment.
-release_connections() {
+# crowd_leaves : close all those connections at the same moment.
+crowd_leaves() {
   local status=0
   exec {HOLD_FD}>&-
   eventually holder_gone || return 1
@@ -170,19 +171,19 @@ sanitized_build() { grep -q -- -fsanitize "$LABS/threads/.build-flags" 2>/dev/nu
 
 @test "the server serves 200 clients connected at once, a thread each" {
   start_server threads
-  hold_connections 200 "$(printf 'ping\n')" # each echo checked, all 200 open
+  crowd_arrives 200 "$(printf 'ping\n')" # each echo checked, all 200 open
   assert file_has "$SERVER_OUT" '^client #200 from .* \(200 active\)$'
   assert_equal "$(thread_count "$SERVER_PID")" $((200 + $(idle_threads)))
-  release_connections
+  crowd_leaves
 }
 
 @test "the thread count returns to one after the clients leave" {
   start_server threads
   assert_equal "$(thread_count "$SERVER_PID")" 1
-  hold_connections 200
+  crowd_arrives 200
   eventually log_says '\(200 active\)$' 1
   assert_equal "$(thread_count "$SERVER_PID")" $((200 + $(idle_threads)))
-  release_connections
+  crowd_leaves
   eventually thread_count_is "$(idle_threads)"
   assert log_says '^client #[0-9]+ left' 200
   assert file_has "$SERVER_OUT" 'left \(0 active\)$'
@@ -190,9 +191,9 @@ sanitized_build() { grep -q -- -fsanitize "$LABS/threads/.build-flags" 2>/dev/nu
 
 @test "the client numbers in the log are unique, and each client leaves once" {
   start_server threads
-  hold_connections 100
+  crowd_arrives 100
   "$CLIENT" -t 100 127.0.0.1 "$SERVER_PORT" <<<"hi" >/dev/null
-  release_connections
+  crowd_leaves
   eventually log_says '^client #[0-9]+ left' 200
   run bash -c "grep -oE '^client #[0-9]+ from' '$SERVER_OUT' | sort | uniq -d"
   assert_output ""
@@ -207,8 +208,8 @@ sanitized_build() { grep -q -- -fsanitize "$LABS/threads/.build-flags" 2>/dev/nu
   start_server threads
   before=$(fd_count "$SERVER_PID")
   for round in 1 2 3; do
-    hold_connections 100 "$(printf 'round %d\n' "$round")"
-    release_connections
+    crowd_arrives 100 "$(printf 'round %d\n' "$round")"
+    crowd_leaves
     eventually log_says '^client #[0-9]+ left' $((round * 100))
     eventually thread_count_is "$(idle_threads)"
     assert_equal "$(fd_count "$SERVER_PID")" "$before"
@@ -406,13 +407,13 @@ sanitized_build() { grep -q -- -fsanitize "$LABS/threads/.build-flags" 2>/dev/nu
   printf 'connected\n' >&"$sock"
   read -r -t "$DEADLINE" line <&"$sock"
   assert_equal "$line" connected
-  hold_connections 20 "$(printf 'ping\n')"
+  crowd_arrives 20 "$(printf 'ping\n')"
   stop_server TERM
   status=0
   read -r -t "$DEADLINE" line <&"$sock" || status=$?
   exec {sock}>&-
   assert_equal "$status" 1 # end of file, not a timeout (>128)
-  release_connections
+  crowd_leaves
 }
 
 # each_served_or_turned_away N : the server took N connections, each given
@@ -428,12 +429,12 @@ each_served_or_turned_away() {
   vm=$(awk '/^VmSize:/ { print $2 }' "/proc/$SERVER_PID/status")
   prlimit --pid "$SERVER_PID" --as=$(((vm + 3 * 68) * 1024))
   before=$(fd_count "$SERVER_PID")
-  hold_connections 10
+  crowd_arrives 10
   eventually each_served_or_turned_away 10
   run cat "$SERVER_ERR"
   assert_line --regexp '^server: no thread for 127\.0\.0\.1 port [0-9]+, closing it: pthread_create: Resource temporarily unavailable$'
   assert file_has "$SERVER_OUT" '^client #1 from'
-  release_connections
+  crowd_leaves
   eventually thread_count_is "$(idle_threads)"
   run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still serving"
   assert_output "still serving"
@@ -459,13 +460,13 @@ limit_leaving_room() {
 @test "out of descriptors, the server neither spins nor exits, and serves again later" {
   start_server threads
   prlimit --pid "$SERVER_PID" --nofile="$(limit_leaving_room "$SERVER_PID" 2)"
-  hold_connections 4
+  crowd_arrives 4
   eventually accept_errors_above 0
   # Retrying at once would print thousands of these a second.
   not_within 1000 accept_errors_above 20
   assert is_running "$SERVER_PID"
   assert log_says '^client #' 2
-  release_connections
+  crowd_leaves
   eventually log_says '^client #[0-9]+ left' 4
   run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"served again"
   assert_output "served again"
