@@ -34,8 +34,8 @@
 #define ECHO_BUFFER_SIZE 4096
 #define PEER_TEXT_SIZE (INET6_ADDRSTRLEN + 16) /* "ADDR port NNNNN" */
 /*
- * Each thread's stack, set on purpose instead of the default (8 MiB, the
- * "ulimit -s" value). The deepest path, an error message written from
+ * Each thread's stack, set on purpose instead of the default (on Linux,
+ * the "ulimit -s" value, usually 8 MiB). The deepest path, an error message written from
  * echo_until_eof() (stdio formats it in an 8 KiB buffer on the stack, as
  * stderr has none of its own), needs more than 16 KiB: with 16 KiB the
  * server crashes there, with 24 KiB it does not. 64 KiB leaves room for
@@ -303,8 +303,8 @@ static void start_client_thread(int conn, const struct sockaddr_storage *from, s
  */
 static void wait_for_a_descriptor(void)
 {
-    struct timespec pause = {0, DESCRIPTOR_WAIT_MS * 1000000L};
-    while (nanosleep(&pause, &pause) < 0 && errno == EINTR)
+    struct timespec delay = {0, DESCRIPTOR_WAIT_MS * 1000000L};
+    while (nanosleep(&delay, &delay) < 0 && errno == EINTR)
         continue;
 }
 
