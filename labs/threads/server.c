@@ -30,18 +30,21 @@
 
 #define DEFAULT_ADDR "127.0.0.1"
 #define DEFAULT_PORT "5300"
-/* The echo buffer lives on each thread's stack: keep it small. */
-#define ECHO_BUFFER_SIZE 4096
+/* The echo buffer lives on each thread's stack. It is as big as the
+   client's chunks: with less, the server answers a chunk in several writes
+   and Nagle's algorithm holds back each one after the first until the
+   client acknowledges; with 4 KiB a 1 MiB line takes seconds. */
+#define ECHO_BUFFER_SIZE 16384
 #define PEER_TEXT_SIZE (INET6_ADDRSTRLEN + 16) /* "ADDR port NNNNN" */
 /*
  * Each thread's stack, set on purpose instead of the default (on Linux,
- * the "ulimit -s" value, usually 8 MiB). The deepest path, an error message written from
- * echo_until_eof() (stdio formats it in an 8 KiB buffer on the stack, as
- * stderr has none of its own), needs more than 16 KiB: with 16 KiB the
- * server crashes there, with 24 KiB it does not. 64 KiB leaves room for
- * sanitizer builds and for changes.
- * Only the pages a thread touches take memory, but the whole size is
- * address space: 1000 clients on default stacks would reserve 8 GiB.
+ * the "ulimit -s" value, usually 8 MiB). The deepest path is an error
+ * message written from echo_until_eof(): its 16 KiB buffer, then stdio
+ * formatting the message in an 8 KiB buffer on the stack (stderr has none
+ * of its own). With a 24 KiB stack the server crashes there, with 32 KiB it
+ * does not; 64 KiB leaves room for sanitizer builds and for changes. Only
+ * the pages a thread touches take memory, but the whole size is address
+ * space: 1000 clients on default stacks would reserve 8 GiB.
  */
 #define THREAD_STACK_SIZE (64 * 1024)
 #define DESCRIPTOR_WAIT_MS 100 /* see wait_for_a_descriptor() */
