@@ -2,6 +2,10 @@
 # p2p-chat: two peers talking both ways at once over one TCP connection.
 # The server's stdin is a FIFO the test types into (start_server_with_fifo);
 # each client's is another (start_client).
+#
+# Each @test runs in a subshell of its own: SERVER_PID set in one is not
+# meant for another.
+# shellcheck disable=SC2030,SC2031
 
 load helpers
 
@@ -12,8 +16,10 @@ chat_with() {
   local before
   before=$(count_lines "$SERVER_OUT" '^peer connected from ')
   start_client "$1" p2p-chat 127.0.0.1 "$SERVER_PORT"
-  eventually eval '(($(count_lines "$SERVER_OUT" "^peer connected from ") > before))'
+  eventually peers_connected_over "$before"
 }
+
+peers_connected_over() { (($(count_lines "$SERVER_OUT" '^peer connected from ') > $1)); }
 
 out_of() { echo "$BATS_TEST_TMPDIR/$1.out"; }
 
