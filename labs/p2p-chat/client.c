@@ -268,8 +268,8 @@ static enum chat_end continue_leaving(struct chat *c)
     }
     if (now_ms() >= c->deadline_ms) {
         fflush(stdout);
-        fprintf(stderr, "%s: the peer did not close within %d ms; closing anyway\n",
-                err_program, LEAVE_TIMEOUT_MS);
+        fprintf(stderr, "%s: the peer did not close within %d ms; closing anyway\n", err_program,
+                LEAVE_TIMEOUT_MS);
         return c->leaving;
     }
     return CHAT_GOES_ON;

@@ -116,8 +116,8 @@ static void install_signal_handlers(void)
 static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
 {
     char host[INET6_ADDRSTRLEN], port[sizeof "65535"];
-    int rc = getnameinfo(sa, len, host, sizeof host, port, sizeof port,
-                         NI_NUMERICHOST | NI_NUMERICSERV);
+    int rc =
+        getnameinfo(sa, len, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
     if (rc != 0)
         snprintf(out, outlen, "(unknown: %s)", gai_strerror(rc));
     else
@@ -347,8 +347,8 @@ static enum chat_end continue_leaving(struct chat *c)
     }
     if (now_ms() >= c->deadline_ms) {
         fflush(stdout);
-        fprintf(stderr, "%s: the peer did not close within %d ms; closing anyway\n",
-                err_program, LEAVE_TIMEOUT_MS);
+        fprintf(stderr, "%s: the peer did not close within %d ms; closing anyway\n", err_program,
+                LEAVE_TIMEOUT_MS);
         return c->leaving;
     }
     return CHAT_GOES_ON;

@@ -195,6 +195,7 @@ server_with_terminal() {
     exec ./server "$@" 0 <"$SCENE_TMP/server.in" >"$SCENE_TMP/server.out" 2>&1
   ) &
   SERVER_PID=$!
+  mask "$SERVER_PID" "$SHOWN_SERVER_PID"
   TERMINAL_PID[server]=$SERVER_PID
   TERMINAL_FD[server]=$fd # so that no client inherits it
   wait_for_line server '^listening on '
