@@ -453,13 +453,34 @@ static int wait_for_peer(int listener, struct buffer *typed, char *peer, size_t 
     return -1;
 }
 
+/*
+ * One chat with one peer, from accept() to close(). What was typed but not
+ * yet handled (c->typed) carries over from one chat to the next.
+ */
+static enum chat_end serve_peer(struct chat *c, int conn, const char *peer, int quiet)
+{
+    enum chat_end end;
+    if (!quiet)
+        printf("peer connected from %s\n", peer);
+    make_non_blocking(conn);
+    c->sock = conn;
+    c->received.len = c->unsent.len = 0;
+    c->leaving = CHAT_GOES_ON;
+    c->half_closed = 0;
+    end = chat_with_peer(c);
+    if (close(conn) < 0)
+        warn_errno("close %s", peer);
+    if (!quiet)
+        printf("%s closed\n", peer);
+    return end;
+}
+
 int main(int argc, char *argv[])
 {
     struct options opt;
     struct chat c;
-    enum chat_end end = CHAT_GOES_ON;
     char peer[PEER_TEXT_SIZE];
-    int listener;
+    int listener, conn;
 
     set_program_name(argv[0]);
     opt = parse_options(argc, argv);
@@ -468,20 +489,10 @@ int main(int argc, char *argv[])
     listener = listen_on(opt.addr, opt.port);
     memset(&c, 0, sizeof c);
 
-    /* What was typed but not yet handled carries over from chat to chat. */
-    while (end != MY_INPUT_ENDED &&
-           (c.sock = wait_for_peer(listener, &c.typed, peer, sizeof peer)) >= 0) {
-        if (!opt.quiet)
-            printf("peer connected from %s\n", peer);
-        make_non_blocking(c.sock);
-        c.received.len = c.unsent.len = 0;
-        c.leaving = CHAT_GOES_ON;
-        c.half_closed = 0;
-        end = chat_with_peer(&c);
-        if (close(c.sock) < 0)
-            warn_errno("close %s", peer);
-        if (!opt.quiet)
-            printf("%s closed\n", peer);
+    /* As the notes' server loops on accept(): after q, the next peer. */
+    while ((conn = wait_for_peer(listener, &c.typed, peer, sizeof peer)) >= 0) {
+        if (serve_peer(&c, conn, peer, opt.quiet) == MY_INPUT_ENDED)
+            break;
     }
     free(c.typed.data);
     free(c.received.data);
