@@ -252,24 +252,27 @@ peer_lines_are() { grep -a '^peer: ' "$1" | cmp -s - "$2"; }
   eventually peer_lines_are "$(out_of alice)" "$BATS_TEST_TMPDIR/expected"
 }
 
-@test "1 MiB lines sent both ways at once arrive whole: no deadlock" {
+@test "8 MiB lines sent both ways at once arrive whole: no deadlock" {
   start_server_with_fifo p2p-chat
   chat_with alice
-  head -c 1048576 /dev/zero | tr '\0' 'c' >"$BATS_TEST_TMPDIR/from-client"
-  head -c 1048576 /dev/zero | tr '\0' 's' >"$BATS_TEST_TMPDIR/from-server"
+  # More than both sockets' buffers hold: with blocking writes each side
+  # would wait in write() for the other to read, and neither would.
+  head -c 8388608 /dev/zero | tr '\0' 'c' >"$BATS_TEST_TMPDIR/from-client"
+  head -c 8388608 /dev/zero | tr '\0' 's' >"$BATS_TEST_TMPDIR/from-server"
   for side in client server; do
     printf '\n' >>"$BATS_TEST_TMPDIR/from-$side"
     { printf 'peer: '; cat "$BATS_TEST_TMPDIR/from-$side"; } >"$BATS_TEST_TMPDIR/expected-$side"
   done
-  # Neither side reads its 1 MiB of stdin in one go: both are sending
-  # while the other is sending too.
-  cat "$BATS_TEST_TMPDIR/from-client" >&"${CLIENT_FD[alice]}" &
+  cat "$BATS_TEST_TMPDIR/from-client" >&"${CLIENT_FD[alice]}" 3>&- &
   writers=("$!")
-  cat "$BATS_TEST_TMPDIR/from-server" >&"$SERVER_IN_FD" &
+  cat "$BATS_TEST_TMPDIR/from-server" >&"$SERVER_IN_FD" 3>&- &
   writers+=("$!")
+  if ! eventually peer_lines_are "$SERVER_OUT" "$BATS_TEST_TMPDIR/expected-client" ||
+    ! eventually peer_lines_are "$(out_of alice)" "$BATS_TEST_TMPDIR/expected-server"; then
+    kill "${writers[@]}" 2>/dev/null || true # stuck on a full FIFO: nobody reads
+    fail "the lines did not arrive whole"
+  fi
   wait "${writers[@]}"
-  eventually peer_lines_are "$SERVER_OUT" "$BATS_TEST_TMPDIR/expected-client"
-  eventually peer_lines_are "$(out_of alice)" "$BATS_TEST_TMPDIR/expected-server"
 }
 
 @test "a killed client ends the chat and the server serves the next peer" {
