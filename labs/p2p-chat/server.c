@@ -182,6 +182,8 @@ static long now_ms(void)
 
 static void buffer_append(struct buffer *b, const char *bytes, size_t n)
 {
+    if (n == 0)
+        return; /* memcpy() must not see the NULL of an empty buffer */
     if (b->cap - b->len < n) {
         size_t cap = b->cap > 0 ? b->cap : 256;
         char *bigger;
@@ -200,8 +202,18 @@ static void buffer_append(struct buffer *b, const char *bytes, size_t n)
 /* Drop the first n bytes (lines already dealt with). */
 static void buffer_consume(struct buffer *b, size_t n)
 {
+    if (n == 0)
+        return;
     memmove(b->data, b->data + n, b->len - n);
     b->len -= n;
+}
+
+/* The newline ending the line that starts at FROM, or NULL: not there yet. */
+static char *line_end(const struct buffer *b, size_t from)
+{
+    if (from >= b->len) /* also an empty buffer, whose data may be NULL */
+        return NULL;
+    return memchr(b->data + from, '\n', b->len - from);
 }
 
 /* The notes' quit convention: a line that is exactly q or Q. */
@@ -226,7 +238,7 @@ static void print_whole_lines(struct buffer *received)
 {
     size_t start = 0;
     char *newline;
-    while ((newline = memchr(received->data + start, '\n', received->len - start)) != NULL) {
+    while ((newline = line_end(received, start)) != NULL) {
         size_t len = (size_t)(newline - (received->data + start));
         print_peer_line(received->data + start, len);
         start += len + 1;
@@ -273,8 +285,7 @@ static void take_typed_lines(struct chat *c)
 {
     size_t start = 0;
     char *newline;
-    while (c->leaving == CHAT_GOES_ON &&
-           (newline = memchr(c->typed.data + start, '\n', c->typed.len - start)) != NULL) {
+    while (c->leaving == CHAT_GOES_ON && (newline = line_end(&c->typed, start)) != NULL) {
         size_t len = (size_t)(newline - (c->typed.data + start));
         if (is_quit(c->typed.data + start, len))
             start_leaving(c, I_QUIT); /* q itself is not sent */
@@ -401,7 +412,7 @@ static int handle_typed_while_waiting(struct buffer *typed)
 {
     size_t start = 0;
     char *newline;
-    while ((newline = memchr(typed->data + start, '\n', typed->len - start)) != NULL) {
+    while ((newline = line_end(typed, start)) != NULL) {
         size_t len = (size_t)(newline - (typed->data + start));
         if (is_quit(typed->data + start, len))
             return 0;
