@@ -275,6 +275,32 @@ peer_lines_are() { grep -a '^peer: ' "$1" | cmp -s - "$2"; }
   wait "${writers[@]}"
 }
 
+# send_queue_over BYTES : the server's end of the chat holds more than
+# BYTES the peer has not taken.
+send_queue_over() {
+  ss -Htn state established "( sport = :$SERVER_PORT )" | awk -v n="$1" '$2 > n { found = 1 } END { exit !found }'
+}
+
+@test "a peer that stops reading does not stop the server from hearing it" {
+  start_server_with_fifo p2p-chat
+  exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  eventually file_has "$SERVER_OUT" '^peer connected'
+  # More than the peer's buffers take: the rest waits in the server.
+  head -c 8388608 /dev/zero | tr '\0' 's' >"$BATS_TEST_TMPDIR/line"
+  printf '\n' >>"$BATS_TEST_TMPDIR/line"
+  cat "$BATS_TEST_TMPDIR/line" >&"$SERVER_IN_FD"
+  eventually send_queue_over 100000
+  printf 'still hearing me?\n' >&"$sock"
+  eventually file_has "$SERVER_OUT" '^peer: still hearing me\?$'
+  # Closed with data unread, the peer's kernel resets the connection.
+  exec {sock}>&-
+  eventually file_has "$SERVER_ERR" '^server: peer vanished: (Connection reset by peer|Broken pipe)$'
+  eventually file_has "$SERVER_OUT" 'closed$'
+  chat_with bob
+  send_line bob "next"
+  eventually file_has "$SERVER_OUT" '^peer: next$'
+}
+
 @test "a killed client ends the chat and the server serves the next peer" {
   start_server_with_fifo p2p-chat
   chat_with alice
