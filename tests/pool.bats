@@ -9,11 +9,17 @@ SERVER="$LABS/pool/server"
 # A reply of the random client: one of the notes' words, in upper case.
 WORD_REPLY='^(HELLO|BYE|WHY|YES|NO|MAYBE|ARE YOU SURE|WHY NOT\?)$'
 
+# The service changes exactly the bytes a-z, whatever the locale.
+# shellcheck disable=SC2018,SC2019
 upper() { tr 'a-z' 'A-Z'; }
 
 # live_children PID : the children of PID that are not zombies.
 live_children() { child_pids "$1" | while read -r pid; do is_running "$pid" && echo "$pid"; done; }
 live_child_count() { live_children "$1" | wc -l; }
+has_workers() { (($(live_child_count "$1") == $2)); }
+
+# log_count_is REGEX N : the server's log has N lines matching REGEX.
+log_count_is() { (($(count_lines "$SERVER_OUT" "$1") == $2)); }
 
 # cpu_ticks PID : user plus system time PID has used, in clock ticks.
 cpu_ticks() {
@@ -23,7 +29,7 @@ cpu_ticks() {
   awk '{ print $12 + $13 }' <<<"$stat"
 }
 
-# Sanitizers may add threads of their own (ThreadSanitizer adds one).
+# ThreadSanitizer adds a thread of its own to a program that starts threads.
 helper_threads() {
   if grep -q 'fsanitize=[a-z,]*thread' "$LABS/pool/.build-flags" 2>/dev/null; then echo 1; else echo 0; fi
 }
@@ -104,15 +110,15 @@ connected() {
 
 @test "process mode: the server forks exactly N workers, and they start in the log" {
   start_server pool -n 4
-  eventually eval '(($(live_child_count "$SERVER_PID") == 4))'
-  eventually eval '(($(count_lines "$SERVER_OUT" "^worker pid [0-9]+ started$") == 4))'
+  eventually has_workers "$SERVER_PID" 4
+  eventually log_count_is '^worker pid [0-9]+ started$' 4
   for pid in $(live_children "$SERVER_PID"); do
     assert file_has "$SERVER_OUT" "^worker pid $pid started\$"
   done
-  assert_equal "$(thread_count "$SERVER_PID")" $((1 + $(helper_threads)))
+  assert_equal "$(thread_count "$SERVER_PID")" 1
   stop_server
   start_server pool
-  eventually eval '(($(live_child_count "$SERVER_PID") == 3))'
+  eventually has_workers "$SERVER_PID" 3
 }
 
 @test "thread mode: the server runs N worker threads plus the main thread, no child" {
@@ -213,14 +219,14 @@ connected() {
 
 @test "a worker killed with SIGKILL is replaced, and the pool serves on" {
   start_server pool -n 2
-  eventually eval '(($(live_child_count "$SERVER_PID") == 2))'
+  eventually has_workers "$SERVER_PID" 2
   start_client talker pool 127.0.0.1 "$SERVER_PORT"
   connected talker before
   victim=$(sed -n 's/^worker pid \([0-9]*\): connection from.*/\1/p' "$SERVER_OUT")
   kill -KILL "$victim"
   eventually file_has "$SERVER_OUT" "^worker pid $victim killed by signal 9\$"
   eventually file_has "$SERVER_OUT" "^worker pid [0-9]+ replaces worker pid $victim\$"
-  eventually eval '(($(live_child_count "$SERVER_PID") == 2))'
+  eventually has_workers "$SERVER_PID" 2
   assert_equal "$(zombie_children "$SERVER_PID")" 0
   live_children "$SERVER_PID" | { ! grep -qx "$victim"; }
 
@@ -239,7 +245,7 @@ connected() {
 
 @test "a worker that exits is replaced too, with its status in the log" {
   start_server pool -n 1
-  eventually eval '(($(live_child_count "$SERVER_PID") == 1))'
+  eventually has_workers "$SERVER_PID" 1
   worker=$(live_children "$SERVER_PID")
   kill -TERM "$worker"
   eventually file_has "$SERVER_OUT" "^worker pid $worker killed by signal 15\$"
@@ -250,7 +256,7 @@ connected() {
 
 @test "SIGTERM stops every worker: none is left alive, not even as a zombie" {
   start_server pool -n 3
-  eventually eval '(($(live_child_count "$SERVER_PID") == 3))'
+  eventually has_workers "$SERVER_PID" 3
   workers=$(live_children "$SERVER_PID")
   start_client busy pool 127.0.0.1 "$SERVER_PORT"
   connected busy "in the middle"
@@ -266,7 +272,7 @@ connected() {
 
 @test "SIGINT stops the pool with status 0 in both modes" {
   start_server pool -n 2
-  eventually eval '(($(live_child_count "$SERVER_PID") == 2))'
+  eventually has_workers "$SERVER_PID" 2
   workers=$(live_children "$SERVER_PID")
   stop_server INT
   for pid in $workers; do
@@ -281,13 +287,14 @@ connected() {
 @test "stopping the pool signals only its workers, not the script that started it" {
   out="$BATS_TEST_TMPDIR/script.out"
   # The script leads the process group; the server is a member of it.
+  # shellcheck disable=SC2016 # expanded by the script, not here
   spawn /dev/null "$out" "$BATS_TEST_TMPDIR/script.err" bash -c \
     '"$1" -n 2 0 & echo "server $!"; wait "$!"; echo "the script saw status $?"' \
     script "$SERVER"
   script=$SPAWNED_PID
   eventually file_has "$out" '^listening on '
   server=$(sed -n 's/^server //p' "$out")
-  eventually eval '(($(live_child_count "$server") == 2))'
+  eventually has_workers "$server" 2
   kill -TERM "$server"
   eventually file_has "$out" '^the script saw status 0$'
   wait "$script"
@@ -313,11 +320,11 @@ connected() {
     assert_equal "$(grep -c '^\[client [0-9]*\] local address 127\.0\.0\.1 port [0-9]*$' <<<"$output")" 50
     replies=$(grep -v '] local address ' <<<"$output")
     assert_equal "$(wc -l <<<"$replies")" 100
-    assert_equal "$(sed 's/^\[client [0-9]*\] //' <<<"$replies" | grep -cvE "$WORD_REPLY")" 0
+    assert_equal "$(grep -cvE "^\[client [0-9]+\] ${WORD_REPLY#^}" <<<"$replies")" 0
     for i in $(seq 1 50); do
       assert_equal "$(grep -c "^\[client $i\] " <<<"$replies")" 2
     done
-    eventually eval '(($(count_lines "$SERVER_OUT" " closed$") == 50))'
+    eventually log_count_is ' closed$' 50
     assert_equal "$(count_lines "$SERVER_OUT" ': connection from')" 50
     stop_server
   done
@@ -387,7 +394,7 @@ connected() {
   "$CLIENT" -n 12 -d 0 127.0.0.1 "$SERVER_PORT" | tail -n +2 >"$BATS_TEST_TMPDIR/first"
   "$CLIENT" -n 12 -d 0 127.0.0.1 "$SERVER_PORT" | tail -n +2 >"$BATS_TEST_TMPDIR/second"
   assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/first")" 12
-  ! cmp -s "$BATS_TEST_TMPDIR/first" "$BATS_TEST_TMPDIR/second"
+  run ! cmp -s "$BATS_TEST_TMPDIR/first" "$BATS_TEST_TMPDIR/second"
 }
 
 @test "the random client pauses at most -d milliseconds before each message" {
@@ -408,10 +415,10 @@ connected() {
     mine=$(grep "^\[client $i\] " <<<"$output")
     assert_equal "$(wc -l <<<"$mine")" 5
     head -n 1 <<<"$mine" | grep -qE '^\[client [0-9]+\] local address 127\.0\.0\.1 port [0-9]+$'
-    assert_equal "$(tail -n +2 <<<"$mine" | sed 's/^\[client [0-9]*\] //' | grep -cE "$WORD_REPLY")" 4
+    assert_equal "$(tail -n +2 <<<"$mine" | grep -cE "^\[client $i\] ${WORD_REPLY#^}")" 4
   done
   # All three were connected before the first one left.
-  eventually eval '(($(count_lines "$SERVER_OUT" " closed$") == 3))'
+  eventually log_count_is ' closed$' 3
   run sed -n '/closed$/q; /connection from/p' "$SERVER_OUT"
   assert_equal "${#lines[@]}" 3
 }
@@ -422,6 +429,7 @@ connected() {
   stop_server
   run --separate-stderr "$CLIENT" -c 3 -n 1 127.0.0.1 "$port"
   assert_failure 1
+  # shellcheck disable=SC2154 # run --separate-stderr sets $stderr
   assert_equal "$(grep -c "^client: connect to 127\.0\.0\.1 port $port: Connection refused\$" <<<"$stderr")" 3
   assert_equal "$(tail -n 1 <<<"$stderr")" "client: 3 of 3 clients failed"
 }

@@ -277,26 +277,31 @@ static void seed_randomness(void)
 static long run_clients(const struct options *opt)
 {
     pid_t *pids = calloc((size_t)opt->clients, sizeof *pids);
-    long i, failed = 0;
+    long i, started, failed = 0;
     if (pids == NULL)
         die("calloc");
     fflush(stdout); /* or each child would print the parent's pending lines */
-    for (i = 0; i < opt->clients; i++) {
+    for (started = 0; started < opt->clients; started++) {
         char label[LABEL_SIZE];
-        pids[i] = fork();
-        if (pids[i] < 0)
-            die("fork");
-        if (pids[i] > 0)
+        pids[started] = fork();
+        if (pids[started] < 0) {
+            /* Out of processes: still reap the ones already running. */
+            warn_errno("fork client %ld", started + 1);
+            failed = opt->clients - started;
+            break;
+        }
+        if (pids[started] > 0)
             continue;
         exit_after_fork();
+        free(pids); /* the parent's list; this child has no use for it */
         seed_randomness(); /* after fork, or all children would agree */
-        snprintf(label, sizeof label, "[client %ld] ", i + 1);
+        snprintf(label, sizeof label, "[client %ld] ", started + 1);
         talk_randomly(opt, label);
         if (fflush(stdout) == EOF)
             die("write to stdout");
         _exit(EXIT_SUCCESS);
     }
-    for (i = 0; i < opt->clients; i++) {
+    for (i = 0; i < started; i++) {
         int status;
         while (waitpid(pids[i], &status, 0) < 0)
             if (errno != EINTR)
@@ -314,12 +319,14 @@ int main(int argc, char *argv[])
     int sock;
 
     set_program_name(argv[0]);
+    /* One line, one write(): lines of clients running at once stay whole,
+       error messages included. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    setvbuf(stderr, NULL, _IOLBF, 0);
     opt = parse_options(argc, argv);
     /* If the server goes away, send() should fail with EPIPE and a message,
        not kill the client silently with SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
-    /* One line, one write(): lines of clients running at once stay whole. */
-    setvbuf(stdout, NULL, _IOLBF, 0);
 
     if (opt.talk_randomly && !opt.labelled) {
         seed_randomness();

@@ -552,9 +552,12 @@ int main(int argc, char *argv[])
     int listener;
 
     set_program_name(argv[0]);
+    /* Each log line out as it happens, in one write(), so that lines of
+       workers writing at the same time never mix. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    setvbuf(stderr, NULL, _IOLBF, 0);
     opt = parse_options(argc, argv);
     install_signal_handlers(opt.mode, &worker_mask);
-    setvbuf(stdout, NULL, _IOLBF, 0); /* each log line out as it happens */
     if (opt.mode == THREAD_POOL)
         run_thread_pool(&opt); /* never returns */
     /* The process pool listens first: the workers inherit the socket. */
