@@ -4,8 +4,10 @@ say "The parent supervises: a worker that dies is replaced."
 pool_server -n 2
 pool_ready 2
 show "pgrep -P $SERVER_PID"
-show "kill -KILL $(worker_pids | head -n 1)"
+show "kill -KILL $(first_worker)"
 server_log 'replaces'
 mask_pids
-show "pgrep -P $SERVER_PID"
+say "Still two workers; the newest child of the server is the replacement."
+show "pgrep -c -P $SERVER_PID"
+show "pgrep -n -P $SERVER_PID"
 stop

@@ -47,5 +47,5 @@ terminal() {
   client "$@"
 }
 
-# worker_pids : the server's workers, one per line, as pgrep -P shows them.
-worker_pids() { pgrep -P "$SERVER_PID"; }
+# first_worker : the pid of the first worker the server started.
+first_worker() { sed -n 's/^worker pid \([0-9]*\) started$/\1/p' "$SCENE_TMP/server.out" | head -n 1; }
