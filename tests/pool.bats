@@ -223,6 +223,8 @@ connected() {
   start_client talker pool 127.0.0.1 "$SERVER_PORT"
   connected talker before
   victim=$(sed -n 's/^worker pid \([0-9]*\): connection from.*/\1/p' "$SERVER_OUT")
+  start_client other pool 127.0.0.1 "$SERVER_PORT"
+  connected other "served by the other worker"
   kill -KILL "$victim"
   eventually file_has "$SERVER_OUT" "^worker pid $victim killed by signal 9\$"
   eventually file_has "$SERVER_OUT" "^worker pid [0-9]+ replaces worker pid $victim\$"
@@ -236,6 +238,11 @@ connected() {
   assert_equal "$CLIENT_STATUS" 1
   run cat "$BATS_TEST_TMPDIR/talker.err"
   assert_output --regexp '^client: (the server closed the connection before replying in full|send: Broken pipe|receive: Connection reset by peer)$'
+  # ... the other worker's client does not notice ...
+  connected other "still served"
+  end_input other
+  client_exits other
+  assert_equal "$CLIENT_STATUS" 0
   # ... and the next clients are served.
   for i in 1 2 3; do
     run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"again $i"
@@ -282,6 +289,20 @@ connected() {
   start_client idle pool 127.0.0.1 "$SERVER_PORT"
   connected idle connected
   stop_server INT
+}
+
+@test "Ctrl-C in a terminal (SIGINT to the whole group) stops the pool cleanly" {
+  start_server pool -n 3
+  eventually has_workers "$SERVER_PID" 3
+  workers=$(live_children "$SERVER_PID")
+  # The terminal signals every process of its foreground group at once.
+  kill -INT -- "-$SERVER_PID"
+  stop_server TERM
+  assert_equal "$(count_lines "$SERVER_OUT" '^worker pid [0-9]+ stopped$')" 3
+  for pid in $workers; do
+    assert [ ! -e "/proc/$pid" ]
+  done
+  assert_equal "$(count_lines "$SERVER_OUT" 'killed by signal|replaces')" 0
 }
 
 @test "stopping the pool signals only its workers, not the script that started it" {

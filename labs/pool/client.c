@@ -34,13 +34,13 @@
 
 #define DEFAULT_HOST "localhost"
 #define DEFAULT_PORT "20446"
-#define DEFAULT_COUNT 5       /* the notes' client(5, port) */
-#define DEFAULT_PAUSE_MS 100  /* the notes pause up to 3 s; tests like it short */
+#define DEFAULT_COUNT 5      /* the notes' client(5, port) */
+#define DEFAULT_PAUSE_MS 100 /* the notes pause up to 3 s; tests like it short */
 #define MAX_COUNT 1000000
 #define MAX_PAUSE_MS 60000
 #define MAX_CLIENTS 1000
-#define LABEL_SIZE 32         /* "[client 1000] " */
-#define ADDR_TEXT_SIZE 80     /* "ADDR port NNNNN" */
+#define LABEL_SIZE 32     /* "[client 1000] " */
+#define ADDR_TEXT_SIZE 80 /* "ADDR port NNNNN" */
 /* Lines go out in chunks, each echoed back before the next is sent, so a
    huge line never fills both directions' buffers at once and deadlocks. */
 #define CHUNK_SIZE 16384
@@ -293,7 +293,7 @@ static long run_clients(const struct options *opt)
         if (pids[started] > 0)
             continue;
         exit_after_fork();
-        free(pids); /* the parent's list; this child has no use for it */
+        free(pids);        /* the parent's list; this child has no use for it */
         seed_randomness(); /* after fork, or all children would agree */
         snprintf(label, sizeof label, "[client %ld] ", started + 1);
         talk_randomly(opt, label);

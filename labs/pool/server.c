@@ -107,8 +107,8 @@ static struct options parse_options(int argc, char *argv[])
 static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
 {
     char host[INET6_ADDRSTRLEN], port[sizeof "65535"];
-    int rc = getnameinfo(sa, len, host, sizeof host, port, sizeof port,
-                         NI_NUMERICHOST | NI_NUMERICSERV);
+    int rc =
+        getnameinfo(sa, len, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
     if (rc != 0)
         snprintf(out, outlen, "(unknown: %s)", gai_strerror(rc));
     else
@@ -273,7 +273,7 @@ struct process_pool {
     int listener;
     int quiet;
     long size;
-    pid_t *pids;         /* one per worker slot; 0 if the slot is empty */
+    pid_t *pids;          /* one per worker slot; 0 if the slot is empty */
     sigset_t worker_mask; /* the signal mask a new worker starts with */
 };
 
@@ -290,8 +290,7 @@ static long fill_slots(struct process_pool *pool, pid_t replaced)
             pool->pids[i] = 0;
             empty++;
         } else if (replaced != 0) {
-            printf("worker pid %ld replaces worker pid %ld\n", (long)pool->pids[i],
-                   (long)replaced);
+            printf("worker pid %ld replaces worker pid %ld\n", (long)pool->pids[i], (long)replaced);
         } else {
             printf("worker pid %ld started\n", (long)pool->pids[i]);
         }
@@ -358,8 +357,7 @@ static void supervise(struct process_pool *pool, const sigset_t *sleep_mask)
     }
 }
 
-static void run_process_pool(int listener, const struct options *opt,
-                             const sigset_t *worker_mask)
+static void run_process_pool(int listener, const struct options *opt, const sigset_t *worker_mask)
 {
     struct process_pool pool = {listener, opt->quiet, opt->workers, NULL, *worker_mask};
     pool.pids = calloc((size_t)opt->workers, sizeof *pool.pids);
@@ -492,8 +490,12 @@ static void start_worker_threads(struct handoff *h, const struct options *opt)
 static void run_thread_pool(const struct options *opt) ERR_NORETURN;
 static void run_thread_pool(const struct options *opt)
 {
-    static struct handoff handoff = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-                                     PTHREAD_COND_INITIALIZER, 0, NO_CONNECTION, ""};
+    static struct handoff handoff = {PTHREAD_MUTEX_INITIALIZER,
+                                     PTHREAD_COND_INITIALIZER,
+                                     PTHREAD_COND_INITIALIZER,
+                                     0,
+                                     NO_CONNECTION,
+                                     ""};
     int listener;
     start_worker_threads(&handoff, opt);
     listener = listen_on(opt->addr, opt->port);
