@@ -296,8 +296,14 @@ connected() {
   eventually has_workers "$SERVER_PID" 3
   workers=$(live_children "$SERVER_PID")
   # The terminal signals every process of its foreground group at once.
-  kill -INT -- "-$SERVER_PID"
-  stop_server TERM
+  pid=$SERVER_PID
+  SERVER_PID=
+  kill -INT -- "-$pid"
+  eventually eval "! is_running $pid"
+  status=0
+  wait "$pid" || status=$?
+  assert_equal "$status" 0
+  eventually eval "[[ -z \$(group_members $pid) ]]"
   assert_equal "$(count_lines "$SERVER_OUT" '^worker pid [0-9]+ stopped$')" 3
   for pid in $workers; do
     assert [ ! -e "/proc/$pid" ]
