@@ -28,12 +28,17 @@
 #   stop              press Ctrl-C in the server's terminal (SIGINT), wait for
 #                     it to exit and show its exit status
 #
+# A scene may set SCENE_SERVER_WRAPPER=(command...) to run the server under
+# that command (tests/tools/subreaper, say); SERVER_PID stays the server's.
+#
 # SCENE_MODE (demo, check or update) and SCENE_DEFAULT_PORT are set by
 # tests/play; SCENE_MASKS receives "real shown" pairs for the normaliser (mask).
 
 SCENE_DEADLINE_MS=10000
 SCENE_POLL=0.02
 SERVER_PID=
+SERVER_JOB=            # the background job: the server, or its wrapper
+SCENE_SERVER_WRAPPER=() # a command to run the server under (a subreaper)
 SHOWN_SERVER_PID=4000
 PORT=
 declare -A SHOWN_LINES TERMINAL_FD TERMINAL_PID
@@ -105,10 +110,15 @@ mask() {
 
 server() {
   printf '[server]$ ./server%s\n' "${*:+ $*}"
-  ./server "$@" 0 >"$SCENE_TMP/server.out" 2>&1 </dev/null &
-  SERVER_PID=$!
-  mask "$SERVER_PID" "$SHOWN_SERVER_PID"
+  : >"$SCENE_TMP/server.out" # there before anything reads it
+  "${SCENE_SERVER_WRAPPER[@]}" ./server "$@" 0 >"$SCENE_TMP/server.out" 2>&1 </dev/null &
+  SERVER_JOB=$!
   wait_for_line server '^listening on '
+  SERVER_PID=$SERVER_JOB
+  if ((${#SCENE_SERVER_WRAPPER[@]} > 0)); then
+    SERVER_PID=$(pgrep -P "$SERVER_JOB")
+  fi
+  mask "$SERVER_PID" "$SHOWN_SERVER_PID"
   PORT=$(sed -n '1s/.* port \([0-9]*\)$/\1/p' "$SCENE_TMP/server.out")
   mask "$PORT" "$SCENE_DEFAULT_PORT"
   new_lines server
@@ -125,6 +135,7 @@ client() {
   printf '[%s]$ %s\n' "$name" "$(shown "./client $*")"
   set -- "${@//\$PORT/$PORT}"
   mkfifo "$SCENE_TMP/$name.in"
+  : >"$SCENE_TMP/$name.out" # there before anything reads it
   exec {fd}<>"$SCENE_TMP/$name.in" # read-write: the open does not block
   # Each client gets its own input and none of the others' FIFOs.
   (
@@ -160,7 +171,7 @@ stop() {
   local status=0
   printf '[server] ^C\n'
   kill -INT "$SERVER_PID"
-  wait "$SERVER_PID" || status=$?
+  wait "$SERVER_JOB" || status=$? # a wrapper exits with the server's status
   new_lines server
   printf '[server] (exit status %d)\n' "$status"
   SERVER_PID=
@@ -169,7 +180,7 @@ stop() {
 # If a scene fails half way, leave no server running.
 scene_cleanup() {
   local pid
-  for pid in "$SERVER_PID" "${TERMINAL_PID[@]}"; do
+  for pid in "$SERVER_PID" "$SERVER_JOB" "${TERMINAL_PID[@]}"; do
     [[ -n $pid ]] && kill -KILL "$pid" 2>/dev/null
   done
   return 0
