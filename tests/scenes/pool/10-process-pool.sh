@@ -1,7 +1,7 @@
 # shellcheck shell=bash source=tests/scenes/pool/helpers.bash
 source "$ROOT/tests/scenes/pool/helpers.bash"
 say "The parent listens, then forks three workers before any client comes."
-pool_server -n 3
+server -n 3
 pool_ready 3
 say "They are the server's children (4000 stands for the server's pid here):"
 show "pgrep -P $SERVER_PID"

@@ -2,16 +2,16 @@
 # shellcheck disable=SC2016 # client() expands '$PORT' itself
 source "$ROOT/tests/scenes/pool/helpers.bash"
 say "Two workers, -q for a quiet log. A and B each keep a worker busy."
-pool_server -q -n 2
+server -q -n 2
 pool_ready 2
-terminal A localhost '$PORT'
+client A localhost '$PORT'
 typed A "one"
 client_log A '^ONE$'
-terminal B localhost '$PORT'
+client B localhost '$PORT'
 typed B "two"
 client_log B '^TWO$'
 say "C connects too, but no worker is free to accept() it:"
-terminal C localhost '$PORT'
+client C localhost '$PORT'
 typed C "three"
 await "ss -Htn state established \"( sport = :\$PORT )\" | grep -q '^6 '"
 say "C waits in the listening socket's queue (Recv-Q 1), its bytes unread."

@@ -1,7 +1,7 @@
 # shellcheck shell=bash source=tests/scenes/pool/helpers.bash
 source "$ROOT/tests/scenes/pool/helpers.bash"
 say "The parent supervises: a worker that dies is replaced."
-pool_server -n 2
+server -n 2
 pool_ready 2
 show "pgrep -P $SERVER_PID"
 show "kill -KILL $(first_worker)"

@@ -2,15 +2,14 @@
 # shellcheck disable=SC2016 # client() expands '$PORT' itself
 source "$ROOT/tests/scenes/pool/helpers.bash"
 say "The thread pool: one worker thread, plus the main thread that accepts."
-pool_server -m thread -n 1
-mask "$SERVER_PID" 4000
+server -m thread -n 1
 show "grep Threads /proc/$SERVER_PID/status"
-terminal A localhost '$PORT'
+client A localhost '$PORT'
 typed A "one"
 client_log A '^ONE$'
 server_log 'connection from'
 say "B connects: the main thread accepts it, finds no idle worker, and waits."
-terminal B localhost '$PORT'
+client B localhost '$PORT'
 typed B "two"
 server_log 'no free worker'
 await "ss -Htn state established \"( sport = :\$PORT )\" | grep -q '^4 '"

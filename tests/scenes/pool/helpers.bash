@@ -5,14 +5,10 @@
 #                  its lines not shown yet. (server shows what is there when
 #                  "listening on" appears: some starts, or none, so wait for
 #                  all of them here, whichever way the lines were split.)
-#   pool_server [ARGS]     server [ARGS], and
-#   terminal NAME [ARGS]   client NAME [ARGS], with the output file created
-#                  first: lib.bash's wait_for_line may look at it before the
-#                  background program's redirection has created it, and
-#                  tail's complaint would land in the transcript
-#   mask_pids      show the server's pid as 4000 and its workers' pids as
-#                  4001, 4002... in the order the server started them, so a
-#                  pid in a command (pgrep -P, kill) matches the log.
+#   mask_pids      show the workers' pids as 4001, 4002... in the order the
+#                  server started them (lib.bash shows the server's as 4000),
+#                  so a pid in a command (pgrep -P, kill) matches the log.
+#   first_worker   the pid of the first worker the server started
 
 NEXT_WORKER_PID=4001
 declare -A MASKED_PID
@@ -25,27 +21,12 @@ pool_ready() {
 
 mask_pids() {
   local pid
-  if [[ -z ${MASKED_PID[$SERVER_PID]:-} ]]; then
-    mask "$SERVER_PID" 4000
-    MASKED_PID[$SERVER_PID]=1
-  fi
   while read -r pid; do
-    [[ -n ${MASKED_PID[$pid]:-} ]] && continue
+    [[ -z $pid || -n ${MASKED_PID[$pid]:-} ]] && continue
     mask "$pid" "$NEXT_WORKER_PID"
     MASKED_PID[$pid]=1
     NEXT_WORKER_PID=$((NEXT_WORKER_PID + 1))
-  done < <(sed -n 's/^worker pid \([0-9]*\) \(started\|replaces .*\)$/\1/p' "$SCENE_TMP/server.out")
+  done <<<"$(sed -n 's/^worker pid \([0-9]*\) \(started\|replaces .*\)$/\1/p' "$SCENE_TMP/server.out")"
 }
 
-pool_server() {
-  : >"$SCENE_TMP/server.out"
-  server "$@"
-}
-
-terminal() {
-  : >"$SCENE_TMP/$1.out"
-  client "$@"
-}
-
-# first_worker : the pid of the first worker the server started.
 first_worker() { sed -n 's/^worker pid \([0-9]*\) started$/\1/p' "$SCENE_TMP/server.out" | head -n 1; }
