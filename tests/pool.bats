@@ -250,7 +250,7 @@ connected() {
   done
 }
 
-@test "a worker that exits is replaced too, with its status in the log" {
+@test "a worker ended by a signal from outside is replaced too, and the log says how it ended" {
   start_server pool -n 1
   eventually has_workers "$SERVER_PID" 1
   worker=$(live_children "$SERVER_PID")
@@ -259,6 +259,27 @@ connected() {
   eventually file_has "$SERVER_OUT" "^worker pid [0-9]+ replaces worker pid $worker\$"
   run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"served"
   assert_output "SERVED"
+}
+
+@test "workers of a server killed with SIGKILL leave after their next client" {
+  # The subreaper adopts the orphaned worker (and reaps it), in place of PID 1.
+  start_server_under_subreaper pool -n 1
+  eventually has_workers "$SERVER_CHILD_PID" 1
+  worker=$(live_children "$SERVER_CHILD_PID")
+  kill -KILL "$SERVER_CHILD_PID"
+  eventually eval "child_pids $SERVER_PID | grep -qx $worker"
+  # Orphaned, the worker still holds the listening socket and serves...
+  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"orphaned"
+  assert_output "ORPHANED"
+  # ... then notices it was adopted and leaves.
+  eventually file_has "$SERVER_OUT" "^worker pid $worker: the server is gone, leaving\$"
+  eventually file_has "$SERVER_ERR" "^subreaper: reaped adopted pid $worker, exit status 0\$"
+  pid=$SERVER_PID
+  SERVER_PID=
+  eventually eval "! is_running $pid"
+  status=0
+  wait "$pid" || status=$?
+  assert_equal "$status" $((128 + 9))
 }
 
 @test "SIGTERM stops every worker: none is left alive, not even as a zombie" {
