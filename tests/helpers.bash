@@ -144,7 +144,7 @@ stop_server() {
   local signal=${1:-TERM} pid=$SERVER_PID left
   SERVER_PID=
   [[ -n $pid ]] || return 0
-  kill "-$signal" "$pid" 2>/dev/null
+  kill "-$signal" "$pid" 2>/dev/null || true # it may have exited on its own
   if ! eventually eval '! is_running '"$pid"; then
     kill -KILL -- "-$pid" 2>/dev/null
     echo "the server ignored SIG$signal" >&2
@@ -258,4 +258,25 @@ release_connections() {
   exec {HOLD_FD}>&-
   eventually eval '! is_running '"$HOLD_PID"
   wait "$HOLD_PID" 2>/dev/null || true
+}
+
+# --- p2p-chat: a server whose stdin the test types into ---
+# start_server_with_fifo LAB [OPTIONS...] : start_server with its stdin on a
+# FIFO that the test holds open, listed in HELD_FDS so that no client (nor
+# the server itself) inherits the writer. server_types TEXT writes a line to
+# it; server_input_ends closes it (end of file for the server).
+start_server_with_fifo() {
+  local fd
+  mkfifo "$BATS_TEST_TMPDIR/server.in"
+  exec {fd}<>"$BATS_TEST_TMPDIR/server.in" # read-write: the open does not block
+  HELD_FDS+=("$fd")
+  SERVER_IN_FD=$fd
+  SERVER_STDIN="$BATS_TEST_TMPDIR/server.in" start_server "$@"
+}
+
+server_types() { printf '%s\n' "$1" >&"$SERVER_IN_FD"; }
+
+server_input_ends() {
+  local fd=$SERVER_IN_FD
+  exec {fd}>&-
 }

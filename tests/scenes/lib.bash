@@ -186,3 +186,50 @@ scene_cleanup() {
   return 0
 }
 trap scene_cleanup EXIT
+
+# --- p2p-chat: a server with a terminal of its own ---
+#   server_with_terminal [ARGS]  like server, but ./server reads its stdin
+#                     from a FIFO, as if typed in the terminal called
+#                     "server": typed server TEXT types a line into it,
+#                     finish server ends its input (Ctrl-D)
+#   exited NAME       wait until NAME exits by itself (no Ctrl-D), then
+#                     show the rest of its output and its exit status
+server_with_terminal() {
+  local fd
+  printf '[server]$ ./server%s\n' "${*:+ $*}"
+  mkfifo "$SCENE_TMP/server.in"
+  exec {fd}<>"$SCENE_TMP/server.in" # read-write: the open does not block
+  : >"$SCENE_TMP/server.out"         # there before anyone looks for it
+  (
+    for other in "${TERMINAL_FD[@]}"; do exec {other}>&-; done
+    exec {fd}>&-
+    exec ./server "$@" 0 <"$SCENE_TMP/server.in" >"$SCENE_TMP/server.out" 2>&1
+  ) &
+  SERVER_JOB=$!
+  SERVER_PID=$SERVER_JOB # no wrapper here: stop waits for SERVER_JOB
+  mask "$SERVER_PID" "$SHOWN_SERVER_PID"
+  TERMINAL_PID[server]=$SERVER_PID
+  TERMINAL_FD[server]=$fd # so that no client inherits it
+  wait_for_line server '^listening on '
+  PORT=$(sed -n '1s/.* port \([0-9]*\)$/\1/p' "$SCENE_TMP/server.out")
+  mask "$PORT" "$SCENE_DEFAULT_PORT"
+  new_lines server
+}
+
+exited() {
+  local pid=${TERMINAL_PID[$1]} fd=${TERMINAL_FD[$1]} status=0
+  local end=$(($(scene_now_ms) + SCENE_DEADLINE_MS))
+  while kill -0 "$pid" 2>/dev/null; do
+    if (($(scene_now_ms) > end)); then
+      echo "scene: $1 did not exit" >&2
+      exit 1
+    fi
+    sleep "$SCENE_POLL"
+  done
+  wait "$pid" || status=$?
+  exec {fd}>&-
+  unset "TERMINAL_FD[$1]"
+  [[ $1 == server ]] && SERVER_PID=
+  new_lines "$1"
+  printf '[%s] (exit status %d)\n' "$1" "$status"
+}
