@@ -418,9 +418,10 @@ static void serve(struct server *s)
         fd_set readable, writable;
         int fd, max_fd = watch_descriptors(s, &readable, &writable);
         if (select(max_fd + 1, &readable, &writable, NULL, NULL) < 0) {
-            if (errno == EINTR)
-                continue; /* a signal: its byte is in the self-pipe */
-            die("select");
+            if (errno != EINTR)
+                die("select");
+            read_signal_pipe(s); /* interrupted by a signal: its byte waits */
+            continue;
         }
         if (FD_ISSET(s->wakeup[0], &readable))
             read_signal_pipe(s);
