@@ -2,6 +2,9 @@
 # select: one thread, one select() loop over the listener, stdin and every
 # client; the client that watches stdin and the socket together.
 
+
+# Each @test runs in a subshell of its own: what it changes stays there.
+# shellcheck disable=SC2030,SC2031
 load helpers
 
 CLIENT="$LABS/select/client"
@@ -16,6 +19,32 @@ cpu_ticks() {
 
 # busier_than PID TICKS : the process used more than TICKS clock ticks.
 busier_than() { (($(cpu_ticks "$1") > $2)); }
+
+# value_is N CMD... : CMD prints N. value_above N CMD... : more than N.
+value_is() { [[ $("${@:2}") == "$1" ]]; }
+value_above() { (($("${@:2}") > $1)); }
+
+# exited PID : the process has exited.
+exited() { ! is_running "$1"; }
+
+# server_sockets : how many sockets the server holds (the listener included).
+server_sockets() {
+  local fd n=0
+  for fd in "/proc/$SERVER_PID/fd"/*; do
+    [[ $(readlink "$fd") == socket:* ]] && n=$((n + 1))
+  done
+  echo "$n"
+}
+
+# served : connections the server accepted so far (its log lines).
+served() { count_lines "$SERVER_OUT" '^connection from'; }
+
+# refused REASON : connections the server refused for REASON (a regex).
+refused() { count_lines "$SERVER_OUT" "^refused 127\.0\.0\.1 port [0-9]+: $1\$"; }
+
+# accounted_for REASON : connections the server holds plus those it
+# refused for REASON.
+accounted_for() { echo $(($(server_sockets) - 1 + $(refused "$1"))); }
 
 # resident_kib PID : resident memory of the process, in KiB.
 resident_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
@@ -56,14 +85,14 @@ holding() {
 release_holder() {
   local fd=${HOLDER_FD[$1]}
   exec {fd}>&-
-  eventually eval '! is_running '"${HOLDER_PID[$1]}"
+  eventually exited "${HOLDER_PID[$1]}"
 }
 
 # exited_by_itself : the server has exited on its own: it exited 0, left no
 # process of its group and no sanitizer report.
 exited_by_itself() {
   local pid=$SERVER_PID status=0
-  eventually eval '! is_running '"$pid"
+  eventually exited "$pid"
   SERVER_PID=
   wait "$pid" || status=$?
   assert_equal "$status" 0
@@ -126,6 +155,7 @@ exited_by_itself() {
 
 @test "binary bytes, NUL included, come back byte-exact" {
   start_server select
+  # shellcheck disable=SC2059 # the format is the byte, on purpose
   for i in $(seq 0 255); do printf "\\$(printf %03o "$i")"; done >"$BATS_TEST_TMPDIR/in"
   printf '\n' >>"$BATS_TEST_TMPDIR/in"
   "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
@@ -188,7 +218,7 @@ exited_by_itself() {
   }
   eventually backed_up
   # The server reads no more from it: 64 MiB never get through.
-  not_within 300 eval "! is_running $flooder"
+  not_within 300 exited "$flooder"
   (($(resident_kib "$SERVER_PID") < 16384))
   run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"not delayed"
   assert_success
@@ -202,14 +232,13 @@ exited_by_itself() {
   start_server select -q
   start_holder crowd 1050
   eventually holding crowd
-  refused() { count_lines "$SERVER_OUT" '^refused 127\.0\.0\.1 port [0-9]+: descriptor 1024 is past FD_SETSIZE$'; }
-  eventually eval '(($(refused) > 0))'
+  past='descriptor 1024 is past FD_SETSIZE'
+  eventually value_above 0 refused "$past"
   # Every connection is either served (a descriptor below 1024) or refused.
-  sockets() { ls -l "/proc/$SERVER_PID/fd" | grep -c 'socket:'; }
-  eventually eval '(($(refused) + $(sockets) - 1 == 1050))'
+  eventually value_is 1050 accounted_for "$past"
   assert [ "$(fd_count "$SERVER_PID")" -le 1024 ]
   release_holder crowd
-  eventually eval '(($(sockets) == 1))'
+  eventually value_is 1 server_sockets
   run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still serving"
   assert_output "still serving"
   refute file_has "$SERVER_ERR" .
@@ -222,15 +251,15 @@ exited_by_itself() {
   ulimit -S -n "$soft"
   start_holder crowd 100
   eventually holding crowd
-  served() { count_lines "$SERVER_OUT" '^connection from'; }
-  refused() { count_lines "$SERVER_OUT" '^refused 127\.0\.0\.1 port [0-9]+: no descriptor left \(Too many open files\)$'; }
-  eventually eval '(($(served) + $(refused) == 100))'
-  (($(refused) > 0))
+  out_of_fds='no descriptor left \(Too many open files\)'
+  eventually value_is 100 accounted_for "$out_of_fds"
+  assert_equal "$(served)" $(($(server_sockets) - 1))
+  (($(refused "$out_of_fds") > 0))
   ticks=$(cpu_ticks "$SERVER_PID")
   not_within 500 busier_than "$SERVER_PID" $((ticks + 10))
   assert is_running "$SERVER_PID"
   release_holder crowd
-  eventually eval '(($(count_lines "$SERVER_OUT" "closed\$") == $(served)))'
+  eventually value_is "$(served)" count_lines "$SERVER_OUT" ' closed$'
   run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"served again"
   assert_output "served again"
 }
@@ -247,7 +276,7 @@ exited_by_itself() {
   eventually file_has "$BATS_TEST_TMPDIR/a.out" '^from a$'
   eventually file_has "$BATS_TEST_TMPDIR/b.out" '^from b$'
   printf 'half a line, not yet' >&"$keyboard"
-  not_within 300 eval "! is_running $SERVER_PID"
+  not_within 300 exited "$SERVER_PID"
   printf '\n' >&"$keyboard"
   exited_by_itself
   assert file_has "$SERVER_OUT" '^a line on stdin: shutting down$'
@@ -295,13 +324,13 @@ exited_by_itself() {
   eventually holding crowd
   assert_equal "$(fd_count "$SERVER_PID")" $((before + 300))
   release_holder crowd
-  eventually eval '(($(fd_count "$SERVER_PID") == before))'
+  eventually value_is "$before" fd_count "$SERVER_PID"
   for i in 1 2 3; do
     start_holder "again$i" 100 $'ping\n'
     eventually holding "again$i"
     release_holder "again$i"
   done
-  eventually eval '(($(fd_count "$SERVER_PID") == before))'
+  eventually value_is "$before" fd_count "$SERVER_PID"
 }
 
 @test "localhost reaches a server bound to 127.0.0.1 only" {
