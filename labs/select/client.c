@@ -41,11 +41,11 @@ static const char usage[] = "[HOST [PORT]]";
 
 struct session {
     int sock;
-    int reading_stdin;   /* until end of input or a q line */
-    int half_closed;     /* shutdown(SHUT_WR) done: no more to send */
-    int at_line_start;   /* the next byte from stdin starts a line */
-    char held_quit;      /* a q or Q starting a line: sent only if more follows */
-    int prompt;          /* stdin is a terminal: show "> " when caught up */
+    int reading_stdin; /* until end of input or a q line */
+    int half_closed;   /* shutdown(SHUT_WR) done: no more to send */
+    int at_line_start; /* the next byte from stdin starts a line */
+    char held_quit;    /* a q or Q starting a line: sent only if more follows */
+    int prompt;        /* stdin is a terminal: show "> " when caught up */
     int prompt_shown;
     unsigned long long sent, received; /* bytes, to know when replies caught up */
     char output[SEND_BUFFER_SIZE];     /* typed, not yet sent */
