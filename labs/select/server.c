@@ -204,7 +204,8 @@ static void close_client(struct server *s, int fd)
         printf("%s closed\n", c->peer);
     free(c->output);
     memset(c, 0, sizeof *c);
-    /* A descriptor is free again: take back the spare if we had lost it. */
+    /* A descriptor is free again: take back the spare if we had lost it
+       (if this fails too, the next close tries again). */
     if (s->spare_fd < 0)
         s->spare_fd = open("/dev/null", O_RDONLY);
 }
@@ -276,7 +277,8 @@ static void add_client(struct server *s, int conn, const char *peer)
     struct client *c = &s->clients[conn];
     if (set_nonblocking(conn) < 0) {
         warn_errno("fcntl O_NONBLOCK for %s", peer);
-        close(conn);
+        if (close(conn) < 0)
+            warn_errno("close %s", peer);
         return;
     }
     c->connected = 1;
@@ -301,12 +303,14 @@ static int refuse_for_lack_of_descriptors(struct server *s, int why)
 
     if (s->spare_fd < 0) /* no spare: stop watching the listener meanwhile */
         return 0;
-    close(s->spare_fd);
+    if (close(s->spare_fd) < 0)
+        warn_errno("close the spare descriptor");
     conn = accept(s->listener, (struct sockaddr *)&from, &fromlen);
     if (conn >= 0) {
         peer_text((struct sockaddr *)&from, fromlen, peer, sizeof peer);
         printf("refused %s: no descriptor left (%s)\n", peer, strerror(why));
-        close(conn);
+        if (close(conn) < 0)
+            warn_errno("close %s", peer);
     }
     s->spare_fd = open("/dev/null", O_RDONLY);
     if (s->spare_fd < 0)
