@@ -1,8 +1,5 @@
 # shellcheck shell=bash disable=SC2016
 # (lib.bash expands $PORT in the commands it shows and runs)
-# lib.bash may look at a terminal's output before the program has
-# created it (and tail would complain in the transcript): create them.
-touch "$SCENE_TMP/server.out" "$SCENE_TMP/A.out" "$SCENE_TMP/B.out"
 say "One server, two clients connected at the same time: both are served."
 server
 client A localhost '$PORT'

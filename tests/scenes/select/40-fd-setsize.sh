@@ -10,6 +10,7 @@ holder() {
   printf '[%s]$ %s\n' "$name" "$(shown "../../tests/tools/peer hold $*")"
   set -- "${@//\$PORT/$PORT}"
   mkfifo "$SCENE_TMP/$name.in"
+  : >"$SCENE_TMP/$name.out" # there before anything reads it
   exec {fd}<>"$SCENE_TMP/$name.in"
   (
     exec {fd}>&-
@@ -18,10 +19,6 @@ holder() {
   TERMINAL_PID[$name]=$!
   TERMINAL_FD[$name]=$fd
 }
-
-# lib.bash may look at a terminal's output before the program has
-# created it (and tail would complain in the transcript): create them.
-touch "$SCENE_TMP/server.out" "$SCENE_TMP/C.out"
 
 refused() { grep -c '^refused' "$SCENE_TMP/server.out"; }
 
