@@ -265,19 +265,16 @@ exited_by_itself() {
 }
 
 @test "a line on the server's stdin closes every client and exits 0" {
-  mkfifo "$BATS_TEST_TMPDIR/keyboard"
-  exec {keyboard}<>"$BATS_TEST_TMPDIR/keyboard"
-  HELD_FDS+=("$keyboard")
-  SERVER_STDIN="$BATS_TEST_TMPDIR/keyboard" start_server select
+  start_server_with_fifo select
   start_client a select 127.0.0.1 "$SERVER_PORT"
   start_client b select 127.0.0.1 "$SERVER_PORT"
   send_line a "from a"
   send_line b "from b"
   eventually file_has "$BATS_TEST_TMPDIR/a.out" '^from a$'
   eventually file_has "$BATS_TEST_TMPDIR/b.out" '^from b$'
-  printf 'half a line, not yet' >&"$keyboard"
+  printf 'half a line, not yet' >&"$SERVER_IN_FD"
   not_within 300 exited "$SERVER_PID"
-  printf '\n' >&"$keyboard"
+  server_types ""
   exited_by_itself
   assert file_has "$SERVER_OUT" '^a line on stdin: shutting down$'
   assert_equal "$(count_lines "$SERVER_OUT" '^127\.0\.0\.1 port [0-9]+ closed$')" 2
@@ -289,11 +286,8 @@ exited_by_itself() {
 }
 
 @test "end of file on the server's stdin only stops it watching stdin" {
-  mkfifo "$BATS_TEST_TMPDIR/keyboard"
-  exec {keyboard}<>"$BATS_TEST_TMPDIR/keyboard"
-  HELD_FDS+=("$keyboard")
-  SERVER_STDIN="$BATS_TEST_TMPDIR/keyboard" start_server select
-  exec {keyboard}>&-
+  start_server_with_fifo select
+  server_input_ends
   # A descriptor at end of file is always "readable": a server that kept
   # watching it would spin.
   ticks=$(cpu_ticks "$SERVER_PID")
