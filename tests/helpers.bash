@@ -144,7 +144,7 @@ stop_server() {
   local signal=${1:-TERM} pid=$SERVER_PID left
   SERVER_PID=
   [[ -n $pid ]] || return 0
-  kill "-$signal" "$pid" 2>/dev/null
+  kill "-$signal" "$pid" 2>/dev/null || true # it may have exited on its own
   if ! eventually eval '! is_running '"$pid"; then
     kill -KILL -- "-$pid" 2>/dev/null
     echo "the server ignored SIG$signal" >&2
