@@ -25,8 +25,9 @@ labs() {
   done
 }
 
-@test "every handout has its sections, exercises and a sequence diagram" {
-  for handout in "$ROOT"/handouts/[0-9][0-9]-*.md; do
+@test "every lab's handout has its sections, exercises and a sequence diagram" {
+  for lab in $(labs); do
+    handout=$(ls "$ROOT"/handouts/[0-9][0-9]-"$lab".md)
     for heading in "## What you will learn" "## From the notes' Python to C" \
       "## The code, function by function" "## Run it" "## Observe" "## Exercises"; do
       grep -qxF "$heading" "$handout" || fail "$(basename "$handout") has no '$heading'"
