@@ -192,9 +192,11 @@ static void record_error(struct client *c, enum error_kind kind, const char *wha
 static void record_io_error(struct client *c, const char *what)
 {
     int saved = errno;
-    if (saved == EAGAIN || saved == EWOULDBLOCK)
-        record_error(c, ERR_TIMEOUT, what, saved);
-    else if (saved == ECONNRESET || saved == EPIPE)
+    char late[128];
+    if (saved == EAGAIN || saved == EWOULDBLOCK) {
+        snprintf(late, sizeof late, "%s: nothing within %ld ms", what, c->opt->timeout_ms);
+        record_error(c, ERR_TIMEOUT, late, 0);
+    } else if (saved == ECONNRESET || saved == EPIPE)
         record_error(c, ERR_CLOSED, what, saved);
     else
         record_error(c, ERR_OTHER, what, saved);
@@ -235,9 +237,15 @@ static int open_connection(struct client *c)
 {
     int fd = connect_to_server(c->server, c->opt->timeout_ms);
     if (fd < 0) {
-        char what[128];
+        char what[160];
+        int saved = errno;
         snprintf(what, sizeof what, "connect to %s port %s", c->opt->host, c->opt->port);
-        record_error(c, ERR_CONNECT, what, errno);
+        if (saved == EINPROGRESS) { /* Linux: SO_SNDTIMEO ran out during connect() */
+            snprintf(what + strlen(what), sizeof what - strlen(what), ": not accepted within %ld ms",
+                     c->opt->timeout_ms);
+            saved = 0;
+        }
+        record_error(c, ERR_CONNECT, what, saved);
         return -1;
     }
     c->connections++;
@@ -507,14 +515,15 @@ static long report(const struct options *opt, struct client *clients, double sec
         bytes_in += c->bytes_in;
         for (k = 0; k < ERR_KINDS; k++)
             kinds[k] += c->errors[k];
-        memcpy(all + at, c->latency.ns, c->latency.len * sizeof *all);
+        if (c->latency.len > 0) /* ns may be NULL then, and memcpy wants a pointer */
+            memcpy(all + at, c->latency.ns, c->latency.len * sizeof *all);
         at += c->latency.len;
         free(c->latency.ns);
     }
     qsort(all, n, sizeof *all, compare_ns);
     for (k = 0; k < ERR_KINDS; k++)
         errors += kinds[k];
-    printf("mode=%s target=%s clients=%ld bytes=%ld seconds=%.3f connections=%ld attempted=%ld "
+    printf("mode=%s target=%s clients=%ld bytes=%ld seconds=%.6f connections=%ld attempted=%ld "
            "ok=%ld errors=%ld ops_per_s=%.1f p50_us=%.1f p99_us=%.1f max_us=%.1f bytes_out=%lld "
            "bytes_in=%lld idle=%ld idle_served=%ld",
            opt->persistent ? "round-trips" : "connections", opt->floor ? "socketpair" : "server",
