@@ -14,9 +14,10 @@
  *                    program (Linux PR_SET_CHILD_SUBREAPER) and waited for
  *                    here, so no CPU time escapes the count.
  *   peak_rss_kib     the largest sum of VmRSS over the server and all its
- *                    descendants, sampled every -i MS (default 50) from
- *                    /proc, and once more just before the stop with the
- *                    server's own VmHWM (its exact peak) in place of VmRSS.
+ *                    descendants, sampled every -i MS (default 50; longer
+ *                    when sampling is slow) from /proc, and once more just
+ *                    before the stop with the server's own VmHWM (its exact
+ *                    peak) in place of its VmRSS.
  *                    Linux only; 0 elsewhere.
  *   status           how the server ended (exit:N or signal:N); early=1 when
  *                    it ended before it was told to stop.
@@ -37,6 +38,10 @@
 #endif
 
 #define DEFAULT_INTERVAL_MS 50
+/* A server with a thousand threads takes milliseconds to sample: sleep at
+   least this many times as long as the sample took, so that measuring never
+   takes more than a few percent of a core from what it measures. */
+#define SAMPLE_COST_RATIO 20
 #define STOP_GRACE_MS 5000 /* then SIGKILL: a bench must not hang */
 #define POLL_MS 10
 #define LEFTOVER_WAIT_MS 500 /* for children the server killed to end */
@@ -55,6 +60,14 @@ static void sleep_ms(long ms)
 {
     struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&t, NULL); /* a signal cutting it short is what we want */
+}
+
+static long now_ms(void)
+{
+    struct timespec t;
+    if (clock_gettime(CLOCK_MONOTONIC, &t) < 0)
+        die("clock_gettime");
+    return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 /* One "Name:   N kB" field of /proc/PID/status, in KiB; 0 if gone. */
@@ -189,7 +202,7 @@ static void write_result(const char *file, int status, int early, long peak_kib)
 int main(int argc, char *argv[])
 {
     const char *file = NULL;
-    long interval_ms = DEFAULT_INTERVAL_MS, peak = 0, sample;
+    long interval_ms = DEFAULT_INTERVAL_MS, peak = 0, sample, t0, cost;
     int c, status = 0, early = 0;
     struct sigaction sa;
     pid_t server, got;
@@ -226,9 +239,11 @@ int main(int argc, char *argv[])
             early = 1;
             break;
         }
+        t0 = now_ms();
         sample = status_kib(server, "VmRSS:") + descendants_rss(server);
         peak = sample > peak ? sample : peak;
-        sleep_ms(interval_ms);
+        cost = now_ms() - t0;
+        sleep_ms(cost * SAMPLE_COST_RATIO > interval_ms ? cost * SAMPLE_COST_RATIO : interval_ms);
     }
     if (!early) {
         sample = status_kib(server, "VmHWM:") + descendants_rss(server);

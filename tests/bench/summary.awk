@@ -143,7 +143,7 @@ END {
             printf " %s | %s | %s | %s |", rate(i_ops), kept == "" ? "—" : sprintf("%d%%", kept + 0.5), i_served == "" ? "—" : sprintf("%d/%d", i_served, idle), mib(i_peak)
         printf "\n"
         print d "," csv_text(title[d]) "," csv_text(server[d]) "," c_ops "," c50 "," c99 "," r_ops "," r50 "," r99 "," rmax "," cpu "," rcpu "," peak "," errs[d] + 0 "," (idle > 0 && d != "floor" ? idle : "") "," i_served "," i_ops "," kept "," i_peak ",measured" > csv
-        printf "\"%s\" %s %s\n", title[d], (c_ops == "" ? "?" : c_ops), (r_ops == "" ? "?" : r_ops) > plot
+        printf "\"%s\" %s %s\n", d, (c_ops == "" ? "?" : c_ops), (r_ops == "" ? "?" : r_ops) > plot
     }
 
     printf "\nconn: a new connection per request (connect, send, read the echo, close); rt: round trips on a connection kept open. Latencies are per request: p50 and p99 over all requests of a run, max the slowest one. Server CPU is user+sys of the server and every process it started, per 1000 connections of the conn runs; peak memory is the largest sum of resident memory of the server and its processes.\n"
