@@ -83,7 +83,8 @@ static inline void die(const char *fmt, ...) ERR_PRINTF(1, 2) ERR_NORETURN;
 static inline void die_errnum(int errnum, const char *fmt, ...) ERR_PRINTF(2, 3) ERR_NORETURN;
 static inline void die_msg(const char *fmt, ...) ERR_PRINTF(1, 2) ERR_NORETURN;
 static inline void warn_errno(const char *fmt, ...) ERR_PRINTF(1, 2);
-static inline void usage_error(const char *usage, const char *fmt, ...) ERR_PRINTF(2, 3) ERR_NORETURN;
+static inline void usage_error(const char *usage, const char *fmt, ...)
+    ERR_PRINTF(2, 3) ERR_NORETURN;
 
 static inline void die(const char *fmt, ...)
 {

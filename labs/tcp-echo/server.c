@@ -84,8 +84,8 @@ static void install_signal_handlers(void)
 static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
 {
     char host[INET6_ADDRSTRLEN], port[sizeof "65535"];
-    int rc = getnameinfo(sa, len, host, sizeof host, port, sizeof port,
-                         NI_NUMERICHOST | NI_NUMERICSERV);
+    int rc =
+        getnameinfo(sa, len, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
     if (rc != 0)
         snprintf(out, outlen, "(unknown: %s)", gai_strerror(rc));
     else

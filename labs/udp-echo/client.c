@@ -43,12 +43,13 @@ struct server {
     int answered; /* a reply came back: this address is the right one */
 };
 
-static long milliseconds_now(void)
+/* long long: milliseconds since boot overflow a 32-bit long after 24 days. */
+static long long milliseconds_now(void)
 {
     struct timespec ts;
     if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
         die("clock_gettime");
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void connect_current(struct server *srv)
@@ -98,10 +99,10 @@ static int try_next_address(struct server *srv)
 static enum wait_result wait_for_echo(int sock, const char *line, size_t len, int timeout_ms)
 {
     char reply[DATAGRAM_MAX];
-    long deadline = milliseconds_now() + timeout_ms;
+    long long deadline = milliseconds_now() + timeout_ms;
     for (;;) {
         struct pollfd pfd = {sock, POLLIN, 0};
-        long left = deadline - milliseconds_now();
+        long long left = deadline - milliseconds_now();
         ssize_t n;
         int ready = poll(&pfd, 1, left > 0 ? (int)left : 0);
         if (ready < 0 && errno == EINTR)
@@ -167,8 +168,7 @@ static int parse_timeout(const char *text)
     long ms;
     errno = 0;
     ms = strtol(text, &end, 10);
-    if (text[0] < '0' || text[0] > '9' || errno != 0 || *end != '\0' || ms < 1 ||
-        ms > 3600000)
+    if (text[0] < '0' || text[0] > '9' || errno != 0 || *end != '\0' || ms < 1 || ms > 3600000)
         usage_error(usage, "bad timeout '%s': milliseconds from 1 to 3600000", text);
     return (int)ms;
 }

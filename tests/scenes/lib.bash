@@ -10,7 +10,8 @@
 #   server [ARGS]     start ./server ARGS on a free port (shown as the lab's
 #                     default port), wait until it listens, show that line
 #   show 'COMMAND'    show "$ COMMAND", run it, show its output (stdout and
-#                     stderr); $PORT in COMMAND is the server's port
+#                     stderr); $PORT in COMMAND is the server's port and
+#                     $SERVER_PID its pid (shown as 4000 in handouts)
 #   server_log REGEX  wait until the server printed a line matching REGEX,
 #                     then show its new lines (stdout and stderr), each
 #                     marked [server]
@@ -33,6 +34,7 @@
 SCENE_DEADLINE_MS=10000
 SCENE_POLL=0.02
 SERVER_PID=
+SHOWN_SERVER_PID=4000
 PORT=
 declare -A SHOWN_LINES TERMINAL_FD TERMINAL_PID
 
@@ -42,7 +44,7 @@ scene_now_ms() {
 }
 
 say() {
-  [[ $SCENE_MODE == demo ]] && printf '  \033[1m# %s\033[0m\n' "$*"
+  [[ $SCENE_MODE == demo ]] && printf '  %s# %s%s\n' "$BOLD" "$*" "$PLAIN"
   return 0
 }
 
@@ -51,8 +53,10 @@ shown() {
   local text=$1
   if [[ $SCENE_MODE != demo ]]; then
     text=${text//\$PORT/$SCENE_DEFAULT_PORT}
+    text=${text//\$SERVER_PID/$SHOWN_SERVER_PID}
   else
     text=${text//\$PORT/$PORT}
+    text=${text//\$SERVER_PID/$SERVER_PID}
   fi
   printf '%s' "$text"
 }
@@ -103,6 +107,7 @@ server() {
   printf '[server]$ ./server%s\n' "${*:+ $*}"
   ./server "$@" 0 >"$SCENE_TMP/server.out" 2>&1 </dev/null &
   SERVER_PID=$!
+  mask "$SERVER_PID" "$SHOWN_SERVER_PID"
   wait_for_line server '^listening on '
   PORT=$(sed -n '1s/.* port \([0-9]*\)$/\1/p' "$SCENE_TMP/server.out")
   mask "$PORT" "$SCENE_DEFAULT_PORT"
