@@ -170,7 +170,7 @@ a_port_nobody_listens_on() {
   kill -TERM "$meter"
   wait "$meter"
   run cat "$out"
-  assert_output --regexp '^status=exit:0 early=0 user_ms=[0-9.]+ sys_ms=[0-9.]+ peak_rss_kib=[1-9][0-9]*$'
+  assert_output --regexp '^status=exit:0 early=0 user_ms=[0-9.]+ sys_ms=[0-9.]+ peak_rss_kib=[1-9][0-9]* peak_pss_kib=[1-9][0-9]*$'
   awk -v u="$(field user_ms)" -v s="$(field sys_ms)" 'BEGIN { exit !(u + s > 0) }'
 }
 

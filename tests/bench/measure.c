@@ -17,8 +17,13 @@
  *                    descendants, sampled every -i MS (default 50; longer
  *                    when sampling is slow) from /proc, and once more just
  *                    before the stop with the server's own VmHWM (its exact
- *                    peak) in place of its VmRSS.
- *                    Linux only; 0 elsewhere.
+ *                    peak) in place of its VmRSS. Forked processes share
+ *                    most of their pages, and RSS counts a shared page once
+ *                    in every process: this sum overstates what they use.
+ *   peak_pss_kib     the same samples of Pss (smaps_rollup), where a page
+ *                    shared by n processes counts 1/n in each: the sum is
+ *                    what the server and its processes really occupy.
+ *                    Linux only; both are 0 elsewhere.
  *   status           how the server ended (exit:N or signal:N); early=1 when
  *                    it ended before it was told to stop.
  *
@@ -70,14 +75,20 @@ static long now_ms(void)
     return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* One "Name:   N kB" field of /proc/PID/status, in KiB; 0 if gone. */
-static long status_kib(pid_t pid, const char *field)
+/* The memory of a set of processes, in KiB. */
+struct memory {
+    long rss; /* resident: every page the process maps, shared or not */
+    long pss; /* proportional: a page shared by n processes counts 1/n */
+};
+
+/* One "Name:   N kB" line of a /proc/PID file, in KiB; 0 if it is gone. */
+static long proc_kib(pid_t pid, const char *file, const char *field)
 {
     char path[64], line[256];
     size_t flen = strlen(field);
     long kib = 0;
     FILE *f;
-    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    snprintf(path, sizeof path, "/proc/%ld/%s", (long)pid, file);
     if ((f = fopen(path, "r")) == NULL)
         return 0; /* it ended between two looks: it uses nothing now */
     while (fgets(line, sizeof line, f) != NULL)
@@ -89,17 +100,22 @@ static long status_kib(pid_t pid, const char *field)
     return kib;
 }
 
-/* The resident memory of pid's descendants: every thread's children file
-   lists the processes that thread forked. */
-static long descendants_rss(pid_t pid)
+static void add_process(struct memory *m, pid_t pid, const char *rss_field)
+{
+    m->rss += proc_kib(pid, "status", rss_field);
+    m->pss += proc_kib(pid, "smaps_rollup", "Pss:");
+}
+
+/* Add the memory of pid's descendants: every thread's children file lists
+   the processes that thread forked. */
+static void add_descendants(struct memory *m, pid_t pid)
 {
     char path[64];
-    long total = 0;
     struct dirent *task;
     DIR *tasks;
     snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
     if ((tasks = opendir(path)) == NULL)
-        return 0;
+        return;
     while ((task = readdir(tasks)) != NULL) {
         char file[128];
         long child;
@@ -109,12 +125,25 @@ static long descendants_rss(pid_t pid)
         snprintf(file, sizeof file, "/proc/%ld/task/%.20s/children", (long)pid, task->d_name);
         if ((f = fopen(file, "r")) == NULL)
             continue;
-        while (fscanf(f, "%ld", &child) == 1)
-            total += status_kib((pid_t)child, "VmRSS:") + descendants_rss((pid_t)child);
+        while (fscanf(f, "%ld", &child) == 1) {
+            add_process(m, (pid_t)child, "VmRSS:");
+            add_descendants(m, (pid_t)child);
+        }
         fclose(f);
     }
     closedir(tasks);
-    return total;
+}
+
+/* Sample the server and its descendants; keep the largest sums seen. */
+static void sample_memory(struct memory *peak, pid_t server, const char *server_rss_field)
+{
+    struct memory now = {0, 0};
+    add_process(&now, server, server_rss_field);
+    add_descendants(&now, server);
+    if (now.rss > peak->rss)
+        peak->rss = now.rss;
+    if (now.pss > peak->pss)
+        peak->pss = now.pss;
 }
 
 /* Start COMMAND in a process group of its own, so that what it leaves
@@ -182,7 +211,7 @@ static void collect_leftovers(pid_t server)
     }
 }
 
-static void write_result(const char *file, int status, int early, long peak_kib)
+static void write_result(const char *file, int status, int early, const struct memory *peak)
 {
     struct rusage ru;
     FILE *out = stderr;
@@ -190,11 +219,12 @@ static void write_result(const char *file, int status, int early, long peak_kib)
         die("getrusage");
     if (file != NULL && (out = fopen(file, "w")) == NULL)
         die("open %s", file);
-    fprintf(out, "status=%s:%d early=%d user_ms=%.1f sys_ms=%.1f peak_rss_kib=%ld\n",
+    fprintf(out, "status=%s:%d early=%d user_ms=%.1f sys_ms=%.1f peak_rss_kib=%ld peak_pss_kib=%ld\n",
             WIFSIGNALED(status) ? "signal" : "exit",
             WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), early,
             (double)ru.ru_utime.tv_sec * 1e3 + (double)ru.ru_utime.tv_usec / 1e3,
-            (double)ru.ru_stime.tv_sec * 1e3 + (double)ru.ru_stime.tv_usec / 1e3, peak_kib);
+            (double)ru.ru_stime.tv_sec * 1e3 + (double)ru.ru_stime.tv_usec / 1e3, peak->rss,
+            peak->pss);
     if (file != NULL && fclose(out) == EOF)
         die("write %s", file);
 }
@@ -202,7 +232,8 @@ static void write_result(const char *file, int status, int early, long peak_kib)
 int main(int argc, char *argv[])
 {
     const char *file = NULL;
-    long interval_ms = DEFAULT_INTERVAL_MS, peak = 0, sample, t0, cost;
+    long interval_ms = DEFAULT_INTERVAL_MS, t0, cost;
+    struct memory peak = {0, 0};
     int c, status = 0, early = 0;
     struct sigaction sa;
     pid_t server, got;
@@ -240,17 +271,15 @@ int main(int argc, char *argv[])
             break;
         }
         t0 = now_ms();
-        sample = status_kib(server, "VmRSS:") + descendants_rss(server);
-        peak = sample > peak ? sample : peak;
+        sample_memory(&peak, server, "VmRSS:");
         cost = now_ms() - t0;
         sleep_ms(cost * SAMPLE_COST_RATIO > interval_ms ? cost * SAMPLE_COST_RATIO : interval_ms);
     }
     if (!early) {
-        sample = status_kib(server, "VmHWM:") + descendants_rss(server);
-        peak = sample > peak ? sample : peak;
+        sample_memory(&peak, server, "VmHWM:"); /* its own peak, exactly */
         stop_server(server, &status);
     }
     collect_leftovers(server);
-    write_result(file, status, early, peak);
+    write_result(file, status, early, &peak);
     return EXIT_SUCCESS;
 }

@@ -42,14 +42,19 @@ function add(key, value) {
             add(d SUBSEP m SUBSEP "cpu", (v("user_ms") + v("sys_ms")) / ok * 1000)
     }
     add(d SUBSEP m SUBSEP "served", v("idle_served"))
-    peak = v("peak_rss_kib")
-    if (peak != "" && m == "idle")
-        add(d SUBSEP "idle" SUBSEP "peak", peak)
-    else if (peak != "" && (!((d, r) in rep_peak) || peak + 0 > rep_peak[d, r]))
-        rep_peak[d, r] = peak + 0
+    # Memory: Pss (shared pages split between the processes sharing them)
+    # in the table, RSS in the CSV too; the larger of a repetition's runs.
+    pss = v("peak_pss_kib"); rss = v("peak_rss_kib")
+    if (m == "idle") {
+        add(d SUBSEP "idle" SUBSEP "pss", pss)
+    } else {
+        if (pss != "" && (!((d, r) in rep_pss) || pss + 0 > rep_pss[d, r])) rep_pss[d, r] = pss + 0
+        if (rss != "" && (!((d, r) in rep_rss) || rss + 0 > rep_rss[d, r])) rep_rss[d, r] = rss + 0
+    }
+    g = m == "idle" ? "idle" : "main" # the idle runs' errors have their own column
     for (k = 1; k <= nkinds; k++)
-        errs[d, kinds[k]] += v("err_" kinds[k])
-    errs[d] += v("errors")
+        errs[d, g, kinds[k]] += v("err_" kinds[k])
+    errs[d, g] += v("errors")
     if (v("note") != "" && !((d, m) in note)) note[d, m] = v("note")
 }
 
@@ -80,23 +85,25 @@ function latency(us) {
 function mib(kib) { return kib == "" ? "—" : sprintf("%.1f MiB", kib / 1024) }
 function ms(x) { return x == "" ? "—" : sprintf("%.1f ms", x) }
 
-function error_text(d,    k, parts, n) {
-    n = errs[d] + 0
+# error_text(d, g): the errors of design d's main or idle runs, by kind.
+function error_text(d, g,    k, parts, n) {
+    n = errs[d, g] + 0
     if (n == 0) return "0"
     parts = ""
     for (k = 1; k <= nkinds; k++)
-        if (errs[d, kinds[k]] > 0)
-            parts = parts (parts == "" ? "" : ", ") kinds[k] " " errs[d, kinds[k]]
+        if (errs[d, g, kinds[k]] > 0)
+            parts = parts (parts == "" ? "" : ", ") kinds[k] " " errs[d, g, kinds[k]]
     return n " (" parts ")"
 }
 
-function peak_median(d,    r, list, n) {
+# peak_median(d, per_rep): the median over repetitions of per_rep[d, rep].
+function peak_median(d, per_rep, name,    r, list) {
     list = ""
     for (r = 1; r <= 1000; r++)
-        if ((d, r) in rep_peak) list = list (list == "" ? "" : " ") rep_peak[d, r]
+        if ((d, r) in per_rep) list = list (list == "" ? "" : " ") per_rep[d, r]
     if (list == "") return ""
-    values[d SUBSEP "peak"] = list
-    return median(d SUBSEP "peak")
+    values[d SUBSEP name] = list
+    return median(d SUBSEP name)
 }
 
 function csv_text(s) { gsub(/"/, "\"\"", s); return "\"" s "\"" }
@@ -114,39 +121,39 @@ END {
     header = "| design | server | conn/s | conn p50 | conn p99 | round trips/s | rt p50 | rt p99 | rt max | server CPU per 1000 conn | peak memory | errors |"
     rule = "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     if (idle > 0) {
-        header = header " conn/s, " idle " idle | kept | idle served | memory, " idle " idle |"
-        rule = rule "---:|---:|---:|---:|"
+        header = header " conn/s, " idle " idle | kept | idle served | memory, " idle " idle | errors, " idle " idle |"
+        rule = rule "---:|---:|---:|---:|---|"
     }
     print header; print rule
-    print "design,title,server,conn_per_s,conn_p50_us,conn_p99_us,rt_per_s,rt_p50_us,rt_p99_us,rt_max_us,cpu_ms_per_1000_conn,cpu_ms_per_1000_rt,peak_rss_kib,errors,idle,idle_served,idle_conn_per_s,idle_kept_pct,idle_peak_rss_kib,status" > csv
+    print "design,title,server,conn_per_s,conn_p50_us,conn_p99_us,rt_per_s,rt_p50_us,rt_p99_us,rt_max_us,cpu_ms_per_1000_conn,cpu_ms_per_1000_rt,peak_pss_kib,peak_rss_kib,errors,idle,idle_served,idle_conn_per_s,idle_kept_pct,idle_peak_pss_kib,idle_errors,status" > csv
     for (i = 1; i <= ntitles; i++) {
         d = order[i]
         srv = server[d] == "" ? "—" : "`" server[d] "`"
         if (d in why_missing) {
-            printf "| %s | %s | not here yet: %s | — | — | — | — | — | — | — | — | — |%s\n", title[d], srv, why_missing[d], (idle > 0 ? " — | — | — | — |" : "")
-            print d "," csv_text(title[d]) "," csv_text(server[d]) ",,,,,,,,,,,,,,,,," csv_text("missing: " why_missing[d]) > csv
+            printf "| %s | %s | not here yet: %s | — | — | — | — | — | — | — | — | — |%s\n", title[d], srv, why_missing[d], (idle > 0 ? " — | — | — | — | — |" : "")
+            print d "," csv_text(title[d]) "," csv_text(server[d]) ",,,,,,,,,,,,,,,,,,," csv_text("missing: " why_missing[d]) > csv
             continue
         }
         c_ops = median(d SUBSEP "connections" SUBSEP "ops"); c50 = median(d SUBSEP "connections" SUBSEP "p50")
         c99 = median(d SUBSEP "connections" SUBSEP "p99"); cpu = median(d SUBSEP "connections" SUBSEP "cpu")
         r_ops = median(d SUBSEP "round-trips" SUBSEP "ops"); r50 = median(d SUBSEP "round-trips" SUBSEP "p50")
         r99 = median(d SUBSEP "round-trips" SUBSEP "p99"); rmax = median(d SUBSEP "round-trips" SUBSEP "max"); rcpu = median(d SUBSEP "round-trips" SUBSEP "cpu")
-        peak = peak_median(d)
-        i_ops = median(d SUBSEP "idle" SUBSEP "ops"); i_peak = median(d SUBSEP "idle" SUBSEP "peak")
+        peak = peak_median(d, rep_pss, "pss"); peak_rss = peak_median(d, rep_rss, "rss")
+        i_ops = median(d SUBSEP "idle" SUBSEP "ops"); i_peak = median(d SUBSEP "idle" SUBSEP "pss")
         i_served = median(d SUBSEP "idle" SUBSEP "served")
         kept = (i_ops != "" && c_ops > 0) ? 100 * i_ops / c_ops : ""
         conn_rate[d] = c_ops; cpu_per_conn[d] = cpu; kept_pct[d] = kept
-        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |", title[d], srv, rate(c_ops), latency(c50), latency(c99), rate(r_ops), latency(r50), latency(r99), latency(rmax), ms(cpu), mib(peak), error_text(d)
+        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |", title[d], srv, rate(c_ops), latency(c50), latency(c99), rate(r_ops), latency(r50), latency(r99), latency(rmax), ms(cpu), mib(peak), error_text(d, "main")
         if (idle > 0 && d == "floor")
-            printf " — | — | — | — |"
+            printf " — | — | — | — | — |"
         else if (idle > 0)
-            printf " %s | %s | %s | %s |", rate(i_ops), kept == "" ? "—" : sprintf("%d%%", kept + 0.5), i_served == "" ? "—" : sprintf("%d/%d", i_served, idle), mib(i_peak)
+            printf " %s | %s | %s | %s | %s |", rate(i_ops), kept == "" ? "—" : sprintf("%d%%", kept + 0.5), i_served == "" ? "—" : sprintf("%d/%d", i_served, idle), mib(i_peak), error_text(d, "idle")
         printf "\n"
-        print d "," csv_text(title[d]) "," csv_text(server[d]) "," c_ops "," c50 "," c99 "," r_ops "," r50 "," r99 "," rmax "," cpu "," rcpu "," peak "," errs[d] + 0 "," (idle > 0 && d != "floor" ? idle : "") "," i_served "," i_ops "," kept "," i_peak ",measured" > csv
+        print d "," csv_text(title[d]) "," csv_text(server[d]) "," c_ops "," c50 "," c99 "," r_ops "," r50 "," r99 "," rmax "," cpu "," rcpu "," peak "," peak_rss "," errs[d, "main"] + 0 "," (idle > 0 && d != "floor" ? idle : "") "," i_served "," i_ops "," kept "," i_peak "," (idle > 0 && d != "floor" ? errs[d, "idle"] + 0 : "") ",measured" > csv
         printf "\"%s\" %s %s\n", d, (c_ops == "" ? "?" : c_ops), (r_ops == "" ? "?" : r_ops) > plot
     }
 
-    printf "\nconn: a new connection per request (connect, send, read the echo, close); rt: round trips on a connection kept open. Latencies are per request: p50 and p99 over all requests of a run, max the slowest one. Server CPU is user+sys of the server and every process it started, per 1000 connections of the conn runs; peak memory is the largest sum of resident memory of the server and its processes.\n"
+    printf "\nconn: a new connection per request (connect, send, read the echo, close); rt: round trips on a connection kept open. Latencies are per request: p50 and p99 over all requests of a run, max the slowest one. Server CPU is user+sys of the server and every process it started, per 1000 connections of the conn runs; peak memory is the largest sum of the proportional set size (Pss: a page shared by n processes counts 1/n) of the server and its processes, the CSV also has the resident set size (RSS).\n"
     first_note = 1
     for (i = 1; i <= ntitles; i++)
         for (m = 1; m <= 3; m++) {
