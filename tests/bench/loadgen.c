@@ -22,7 +22,8 @@
  * errors and each kind of error...) and exits 0 when every operation
  * succeeded, 1 when some failed, 2 on a bad command line.
  * Notes 004 ends on the question this answers: which server design serves
- * best?
+ * best? The notes' pool client sends random words after random pauses, to
+ * show the pool at work; this one sends at full speed, to measure it.
  */
 #include "err.h"
 
