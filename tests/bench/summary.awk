@@ -82,7 +82,8 @@ function latency(us) {
     return sprintf("%.2f s", us / 1000000)
 }
 
-function mib(kib) { return kib == "" ? "—" : sprintf("%.1f MiB", kib / 1024) }
+# No /proc (not Linux): measure reports 0, shown as unknown.
+function mib(kib) { return kib == "" || kib == 0 ? "—" : sprintf("%.1f MiB", kib / 1024) }
 function ms(x) { return x == "" ? "—" : sprintf("%.1f ms", x) }
 
 # error_text(d, g): the errors of design d's main or idle runs, by kind.
@@ -143,6 +144,12 @@ END {
         i_served = median(d SUBSEP "idle" SUBSEP "served")
         kept = (i_ops != "" && c_ops > 0) ? 100 * i_ops / c_ops : ""
         conn_rate[d] = c_ops; cpu_per_conn[d] = cpu; kept_pct[d] = kept
+        if (c_ops == "" && r_ops == "" && ((d, "connections") in note || (d, "round-trips") in note)) {
+            why = (d, "connections") in note ? note[d, "connections"] : note[d, "round-trips"]
+            printf "| %s | %s | did not run: %s | — | — | — | — | — | — | — | — | — |%s\n", title[d], srv, why, (idle > 0 ? " — | — | — | — | — |" : "")
+            print d "," csv_text(title[d]) "," csv_text(server[d]) ",,,,,,,,,,,,,,,,,,," csv_text("failed: " why) > csv
+            continue
+        }
         printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |", title[d], srv, rate(c_ops), latency(c50), latency(c99), rate(r_ops), latency(r50), latency(r99), latency(rmax), ms(cpu), mib(peak), error_text(d, "main")
         if (idle > 0 && d == "floor")
             printf " — | — | — | — | — |"
@@ -167,8 +174,9 @@ END {
     printf "\nTargets (the issue's, for the 2-core machines):\n\n"
     for (i = 1; i <= 3; i++) {
         d = i == 1 ? "select" : i == 2 ? "prefork" : "prethread"
+        name = i == 1 ? "select" : i == 2 ? "prefork pool" : "prethreaded pool"
         ratio = (conn_rate[d] != "" && conn_rate["fork"] > 0) ? conn_rate[d] / conn_rate["fork"] : ""
-        target(title[d] " at least 3x the connection rate of fork per connection", ratio, 3, 1, sprintf("%.1fx", ratio))
+        target(name " at least 3x the connection rate of fork per connection", ratio, 3, 1, sprintf("%.1fx", ratio))
     }
     ratio = (cpu_per_conn["prethread"] != "" && cpu_per_conn["thread"] > 0) ? cpu_per_conn["prethread"] / cpu_per_conn["thread"] : ""
     target("prethreaded pool CPU per connection at most half of thread per connection", ratio, 0.5, 0, sprintf("%.2f of it", ratio))
