@@ -2,7 +2,7 @@
  * loadgen.c - the load client of `make bench`: many clients at once against
  * one server, every reply checked, rates and latencies reported.
  *
- * It is Stevens' load client (UNP 30.2): C clients run at once, and each
+ * It is Stevens' load client (UNP, chapter 30): C clients run at once, and each
  * makes R connections that send B bytes and read the echo back before
  * closing. With -p each client keeps one connection instead and makes R
  * round trips on it. With -d the clients run for a time instead of a count.
@@ -102,6 +102,13 @@ static struct timespec start_time, deadline;
 static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
 static int reported[ERR_KINDS];
 
+/* pthread functions return an error number instead of setting errno. */
+static void check_pthread(int rc, const char *what)
+{
+    if (rc != 0)
+        die_errnum(rc, "%s", what);
+}
+
 static long parse_long(const char *text, long min, long max, char option)
 {
     char *end;
@@ -179,10 +186,10 @@ static void record_error(struct client *c, enum error_kind kind, const char *wha
 {
     int first;
     c->errors[kind]++;
-    pthread_mutex_lock(&report_lock);
+    check_pthread(pthread_mutex_lock(&report_lock), "pthread_mutex_lock");
     first = !reported[kind];
     reported[kind] = 1;
-    pthread_mutex_unlock(&report_lock);
+    check_pthread(pthread_mutex_unlock(&report_lock), "pthread_mutex_unlock");
     if (first)
         fprintf(stderr, "%s: client %ld: %s%s%s (the first %s error; the others are counted)\n",
                 err_program, c->id, what, errnum != 0 ? ": " : "",
@@ -362,10 +369,10 @@ static void run_round_trips(struct client *c)
 static void *client_main(void *arg)
 {
     struct client *c = arg;
-    pthread_mutex_lock(&gate_lock);
+    check_pthread(pthread_mutex_lock(&gate_lock), "pthread_mutex_lock");
     while (!started)
-        pthread_cond_wait(&gate_open, &gate_lock);
-    pthread_mutex_unlock(&gate_lock);
+        check_pthread(pthread_cond_wait(&gate_open, &gate_lock), "pthread_cond_wait");
+    check_pthread(pthread_mutex_unlock(&gate_lock), "pthread_mutex_unlock");
     if (c->opt->persistent)
         run_round_trips(c);
     else
@@ -583,7 +590,7 @@ int main(int argc, char *argv[])
         clients[i].server = server;
         start_client(&clients[i]);
     }
-    pthread_mutex_lock(&gate_lock);
+    check_pthread(pthread_mutex_lock(&gate_lock), "pthread_mutex_lock");
     start_time = now();
     deadline = start_time;
     deadline.tv_sec += (time_t)opt.seconds;
@@ -593,8 +600,8 @@ int main(int argc, char *argv[])
         deadline.tv_nsec -= NS_PER_S;
     }
     started = 1;
-    pthread_cond_broadcast(&gate_open);
-    pthread_mutex_unlock(&gate_lock);
+    check_pthread(pthread_cond_broadcast(&gate_open), "pthread_cond_broadcast");
+    check_pthread(pthread_mutex_unlock(&gate_lock), "pthread_mutex_unlock");
     for (i = 0; i < opt.clients; i++)
         join_client(&clients[i]);
     end = now();
