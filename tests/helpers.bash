@@ -222,3 +222,52 @@ teardown() {
   done
   return "$status"
 }
+
+# fork-zombie, reaper: start_server_under_subreaper LAB [OPTIONS...] is
+# start_server with the server run by tests/tools/subreaper -v. On these
+# machines PID 1 does not reap the zombies it adopts; the subreaper does, for
+# whatever the server leaves orphaned when it exits, and reports each one on
+# the server's stderr ("subreaper: reaped adopted pid N, exit status S").
+# SERVER_PID is the subreaper's pid (stop_server signals it and it passes the
+# signal on to the server); SERVER_CHILD_PID is the server's own pid.
+start_server_under_subreaper() {
+  local lab=$1 end
+  shift
+  SERVER_OUT="$BATS_TEST_TMPDIR/server.out"
+  SERVER_ERR="$BATS_TEST_TMPDIR/server.err"
+  spawn "${SERVER_STDIN:-/dev/null}" "$SERVER_OUT" "$SERVER_ERR" \
+    "$TESTS_DIR/tools/subreaper" -v "$LABS/$lab/server" "$@" 0
+  SERVER_PID=$SPAWNED_PID
+  end=$(($(now_ms) + DEADLINE * 1000))
+  until grep -q '^listening on ' "$SERVER_OUT"; do
+    if ! is_running "$SERVER_PID" || (($(now_ms) > end)); then
+      echo "the $lab server did not start listening; its stderr:" >&2
+      cat "$SERVER_ERR" >&2
+      return 1
+    fi
+    sleep "$POLL_INTERVAL"
+  done
+  SERVER_PORT=$(sed -n '1s/^listening on .* port \([0-9][0-9]*\)$/\1/p' "$SERVER_OUT")
+  SERVER_CHILD_PID=$(child_pids "$SERVER_PID")
+  [[ -n $SERVER_PORT && $SERVER_PORT != 0 && $SERVER_CHILD_PID =~ ^[0-9]+$ ]]
+}
+
+# fork-zombie, reaper: hold_connections N [LINE] runs tests/tools/peer hold,
+# which opens N connections to the server (sending LINE on each and checking
+# its echo), and waits until they are all open. release_connections closes
+# them all at the same moment and waits for peer to exit.
+hold_connections() {
+  mkfifo "$BATS_TEST_TMPDIR/hold.in"
+  exec {HOLD_FD}<>"$BATS_TEST_TMPDIR/hold.in"
+  HELD_FDS+=("$HOLD_FD")
+  spawn "$BATS_TEST_TMPDIR/hold.in" "$BATS_TEST_TMPDIR/hold.out" "$BATS_TEST_TMPDIR/hold.err" \
+    "$PEER" hold 127.0.0.1 "$SERVER_PORT" "$@"
+  HOLD_PID=$SPAWNED_PID
+  eventually file_has "$BATS_TEST_TMPDIR/hold.out" "^holding $1\$"
+}
+
+release_connections() {
+  exec {HOLD_FD}>&-
+  eventually eval '! is_running '"$HOLD_PID"
+  wait "$HOLD_PID" 2>/dev/null || true
+}
