@@ -199,6 +199,16 @@ a_port_nobody_listens_on() {
   cmp <(echo "$output") "$BATS_TEST_TMPDIR/out/bench.md"
 }
 
+@test "a design that cannot serve under a load shows its errors in the table" {
+  # With one idle connection held, the iterative server serves that one and
+  # nobody else: both clients of the idle run time out.
+  run --separate-stderr env BENCH_DESIGNS=iterative BENCH_IDLE=1 BENCH_SECONDS=0.2 \
+    BENCH_REPEAT=1 BENCH_CLIENTS=2 BENCH_OUT="$BATS_TEST_TMPDIR/out" "$TESTS_DIR/bench/run"
+  assert_success
+  assert_line --regexp '^\| iterative \| .* \| 0 \| 0 \| 0% \| 1/1 \| [0-9.]+ MiB \| 2 \(timeout 2\) \|$'
+  assert_line --regexp '^- iterative, idle: loadgen: client [12]: receive: nothing within [0-9]+ ms'
+}
+
 @test "the bench refuses an unknown design or a bad number" {
   run --separate-stderr env BENCH_DESIGNS="iterative nosuch" "$TESTS_DIR/bench/run"
   assert_failure 2
