@@ -30,6 +30,7 @@ bats_load_library bats-assert
 DEADLINE=${DEADLINE:-10} # seconds any awaited condition may take
 POLL_INTERVAL=0.02       # seconds between two looks at a condition
 
+SERVER_WRAPPER=()
 SPAWNED=()  # pids (and process group ids) of everything started in the background
 HELD_FDS=() # FIFO descriptors this shell holds open for its clients
 declare -gA CLIENT_FD CLIENT_PID
@@ -114,13 +115,15 @@ spawn() {
 }
 
 # start_server LAB [OPTIONS...] : see the top of this file. SERVER_STDIN may
-# name a file or FIFO for the server's stdin (default /dev/null).
+# name a file or FIFO for the server's stdin (default /dev/null); the array
+# SERVER_WRAPPER, a command to run the server under.
 start_server() {
   local lab=$1 end
   shift
   SERVER_OUT="$BATS_TEST_TMPDIR/server.out"
   SERVER_ERR="$BATS_TEST_TMPDIR/server.err"
-  spawn "${SERVER_STDIN:-/dev/null}" "$SERVER_OUT" "$SERVER_ERR" "$LABS/$lab/server" "$@" 0
+  spawn "${SERVER_STDIN:-/dev/null}" "$SERVER_OUT" "$SERVER_ERR" \
+    "${SERVER_WRAPPER[@]}" "$LABS/$lab/server" "$@" 0
   SERVER_PID=$SPAWNED_PID
   end=$(($(now_ms) + DEADLINE * 1000))
   until grep -q '^listening on ' "$SERVER_OUT"; do
@@ -231,25 +234,10 @@ teardown() {
 # SERVER_PID is the subreaper's pid (stop_server signals it and it passes the
 # signal on to the server); SERVER_CHILD_PID is the server's own pid.
 start_server_under_subreaper() {
-  local lab=$1 end
-  shift
-  SERVER_OUT="$BATS_TEST_TMPDIR/server.out"
-  SERVER_ERR="$BATS_TEST_TMPDIR/server.err"
-  spawn "${SERVER_STDIN:-/dev/null}" "$SERVER_OUT" "$SERVER_ERR" \
-    "$TESTS_DIR/tools/subreaper" -v "$LABS/$lab/server" "$@" 0
-  SERVER_PID=$SPAWNED_PID
-  end=$(($(now_ms) + DEADLINE * 1000))
-  until grep -q '^listening on ' "$SERVER_OUT"; do
-    if ! is_running "$SERVER_PID" || (($(now_ms) > end)); then
-      echo "the $lab server did not start listening; its stderr:" >&2
-      cat "$SERVER_ERR" >&2
-      return 1
-    fi
-    sleep "$POLL_INTERVAL"
-  done
-  SERVER_PORT=$(sed -n '1s/^listening on .* port \([0-9][0-9]*\)$/\1/p' "$SERVER_OUT")
+  local SERVER_WRAPPER=("$TESTS_DIR/tools/subreaper" -v)
+  start_server "$@" || return 1
   SERVER_CHILD_PID=$(child_pids "$SERVER_PID")
-  [[ -n $SERVER_PORT && $SERVER_PORT != 0 && $SERVER_CHILD_PID =~ ^[0-9]+$ ]]
+  [[ $SERVER_CHILD_PID =~ ^[0-9]+$ ]]
 }
 
 # fork-zombie, reaper: hold_connections N [LINE] runs tests/tools/peer hold,
@@ -270,4 +258,25 @@ release_connections() {
   exec {HOLD_FD}>&-
   eventually eval '! is_running '"$HOLD_PID"
   wait "$HOLD_PID" 2>/dev/null || true
+}
+
+# --- p2p-chat: a server whose stdin the test types into ---
+# start_server_with_fifo LAB [OPTIONS...] : start_server with its stdin on a
+# FIFO that the test holds open, listed in HELD_FDS so that no client (nor
+# the server itself) inherits the writer. server_types TEXT writes a line to
+# it; server_input_ends closes it (end of file for the server).
+start_server_with_fifo() {
+  local fd
+  mkfifo "$BATS_TEST_TMPDIR/server.in"
+  exec {fd}<>"$BATS_TEST_TMPDIR/server.in" # read-write: the open does not block
+  HELD_FDS+=("$fd")
+  SERVER_IN_FD=$fd
+  SERVER_STDIN="$BATS_TEST_TMPDIR/server.in" start_server "$@"
+}
+
+server_types() { printf '%s\n' "$1" >&"$SERVER_IN_FD"; }
+
+server_input_ends() {
+  local fd=$SERVER_IN_FD
+  exec {fd}>&-
 }

@@ -28,12 +28,17 @@
 #   stop              press Ctrl-C in the server's terminal (SIGINT), wait for
 #                     it to exit and show its exit status
 #
+# A scene may set SCENE_SERVER_WRAPPER=(command...) to run the server under
+# that command (tests/tools/subreaper, say); SERVER_PID stays the server's.
+#
 # SCENE_MODE (demo, check or update) and SCENE_DEFAULT_PORT are set by
 # tests/play; SCENE_MASKS receives "real shown" pairs for the normaliser (mask).
 
 SCENE_DEADLINE_MS=10000
 SCENE_POLL=0.02
 SERVER_PID=
+SERVER_JOB=            # the background job: the server, or its wrapper
+SCENE_SERVER_WRAPPER=() # a command to run the server under (a subreaper)
 SHOWN_SERVER_PID=4000
 PORT=
 declare -A SHOWN_LINES TERMINAL_FD TERMINAL_PID
@@ -105,10 +110,15 @@ mask() {
 
 server() {
   printf '[server]$ ./server%s\n' "${*:+ $*}"
-  ./server "$@" 0 >"$SCENE_TMP/server.out" 2>&1 </dev/null &
-  SERVER_PID=$!
-  mask "$SERVER_PID" "$SHOWN_SERVER_PID"
+  : >"$SCENE_TMP/server.out" # there before anything reads it
+  "${SCENE_SERVER_WRAPPER[@]}" ./server "$@" 0 >"$SCENE_TMP/server.out" 2>&1 </dev/null &
+  SERVER_JOB=$!
   wait_for_line server '^listening on '
+  SERVER_PID=$SERVER_JOB
+  if ((${#SCENE_SERVER_WRAPPER[@]} > 0)); then
+    SERVER_PID=$(pgrep -P "$SERVER_JOB")
+  fi
+  mask "$SERVER_PID" "$SHOWN_SERVER_PID"
   PORT=$(sed -n '1s/.* port \([0-9]*\)$/\1/p' "$SCENE_TMP/server.out")
   mask "$PORT" "$SCENE_DEFAULT_PORT"
   new_lines server
@@ -125,6 +135,7 @@ client() {
   printf '[%s]$ %s\n' "$name" "$(shown "./client $*")"
   set -- "${@//\$PORT/$PORT}"
   mkfifo "$SCENE_TMP/$name.in"
+  : >"$SCENE_TMP/$name.out" # there before anything reads it
   exec {fd}<>"$SCENE_TMP/$name.in" # read-write: the open does not block
   # Each client gets its own input and none of the others' FIFOs.
   (
@@ -160,7 +171,7 @@ stop() {
   local status=0
   printf '[server] ^C\n'
   kill -INT "$SERVER_PID"
-  wait "$SERVER_PID" || status=$?
+  wait "$SERVER_JOB" || status=$? # a wrapper exits with the server's status
   new_lines server
   printf '[server] (exit status %d)\n' "$status"
   SERVER_PID=
@@ -169,9 +180,56 @@ stop() {
 # If a scene fails half way, leave no server running.
 scene_cleanup() {
   local pid
-  for pid in "$SERVER_PID" "${TERMINAL_PID[@]}"; do
+  for pid in "$SERVER_PID" "$SERVER_JOB" "${TERMINAL_PID[@]}"; do
     [[ -n $pid ]] && kill -KILL "$pid" 2>/dev/null
   done
   return 0
 }
 trap scene_cleanup EXIT
+
+# --- p2p-chat: a server with a terminal of its own ---
+#   server_with_terminal [ARGS]  like server, but ./server reads its stdin
+#                     from a FIFO, as if typed in the terminal called
+#                     "server": typed server TEXT types a line into it,
+#                     finish server ends its input (Ctrl-D)
+#   exited NAME       wait until NAME exits by itself (no Ctrl-D), then
+#                     show the rest of its output and its exit status
+server_with_terminal() {
+  local fd
+  printf '[server]$ ./server%s\n' "${*:+ $*}"
+  mkfifo "$SCENE_TMP/server.in"
+  exec {fd}<>"$SCENE_TMP/server.in" # read-write: the open does not block
+  : >"$SCENE_TMP/server.out"         # there before anyone looks for it
+  (
+    for other in "${TERMINAL_FD[@]}"; do exec {other}>&-; done
+    exec {fd}>&-
+    exec ./server "$@" 0 <"$SCENE_TMP/server.in" >"$SCENE_TMP/server.out" 2>&1
+  ) &
+  SERVER_JOB=$!
+  SERVER_PID=$SERVER_JOB # no wrapper here: stop waits for SERVER_JOB
+  mask "$SERVER_PID" "$SHOWN_SERVER_PID"
+  TERMINAL_PID[server]=$SERVER_PID
+  TERMINAL_FD[server]=$fd # so that no client inherits it
+  wait_for_line server '^listening on '
+  PORT=$(sed -n '1s/.* port \([0-9]*\)$/\1/p' "$SCENE_TMP/server.out")
+  mask "$PORT" "$SCENE_DEFAULT_PORT"
+  new_lines server
+}
+
+exited() {
+  local pid=${TERMINAL_PID[$1]} fd=${TERMINAL_FD[$1]} status=0
+  local end=$(($(scene_now_ms) + SCENE_DEADLINE_MS))
+  while kill -0 "$pid" 2>/dev/null; do
+    if (($(scene_now_ms) > end)); then
+      echo "scene: $1 did not exit" >&2
+      exit 1
+    fi
+    sleep "$SCENE_POLL"
+  done
+  wait "$pid" || status=$?
+  exec {fd}>&-
+  unset "TERMINAL_FD[$1]"
+  [[ $1 == server ]] && SERVER_PID=
+  new_lines "$1"
+  printf '[%s] (exit status %d)\n' "$1" "$status"
+}

@@ -1,7 +1,6 @@
 say "The same fork-per-connection server, but it reaps each child that ends."
 server
 client A localhost '$PORT'
-await "[ -e \"\$SCENE_TMP/A.out\" ]" # (lib.bash starts it in the background)
 typed A "hello"
 client_log A '^hello$'
 server_log '^child pid .* serves'

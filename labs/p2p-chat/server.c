@@ -1,0 +1,514 @@
+/*
+ * p2p-chat/server.c - the peer that waits: a two-way chat over one socket.
+ *
+ * It listens, accepts one peer and chats with it: each line typed here is
+ * sent, each line the peer sends is printed as "peer: LINE", both in any
+ * order, because poll() watches stdin and the socket together. A line that
+ * is just q or Q ends this chat (the peer prints "peer left") and the server
+ * waits for the next peer, as the notes' server loops on accept(). End of
+ * input ends the chat and the server. While nobody is connected it watches
+ * stdin and the listening socket together, so q or end of input there ends
+ * the server at once. A peer that vanishes (reset) is reported, and the
+ * server waits for the next one.
+ * Notes 001 "(Simple command Peer to Peer Chat application)", with the
+ * error handling of "Catching Exceptions".
+ *
+ * The notes' server takes strict turns: raw_input(), send(), then recv(),
+ * so it cannot print what the peer says while it waits for its own user to
+ * type. This one never waits on one input while the other has something.
+ *
+ * Try it:  ./server           in one terminal
+ *          ./client           in another; type in both, in any order
+ *
+ * Usage:   server [-b ADDR] [-q] [PORT]      (default 127.0.0.1 port 5000)
+ */
+#include "err.h"
+
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_ADDR "127.0.0.1"
+#define DEFAULT_PORT "5000"
+#define READ_CHUNK 65536
+/* After we leave, how long the peer has to close its side too. */
+#define LEAVE_TIMEOUT_MS 2000
+#define PEER_TEXT_SIZE (INET6_ADDRSTRLEN + 16) /* "ADDR port NNNNN" */
+
+static const char usage[] = "[-b ADDR] [-q] [PORT]";
+
+struct options {
+    const char *addr; /* numeric address to bind */
+    const char *port; /* decimal port, "0" lets the kernel choose */
+    int quiet;        /* -q: no per-connection log lines */
+};
+
+/* A growing byte buffer: no line is too long for it. */
+struct buffer {
+    char *data;
+    size_t len, cap;
+};
+
+/* How a chat ends. */
+enum chat_end { CHAT_GOES_ON, PEER_LEFT, PEER_VANISHED, I_QUIT, MY_INPUT_ENDED };
+
+struct chat {
+    int sock;
+    struct buffer typed;    /* from stdin: the start of a line not finished yet */
+    struct buffer received; /* from the peer: the same */
+    struct buffer unsent;   /* whole typed lines the kernel did not take yet */
+    enum chat_end leaving;  /* I_QUIT or MY_INPUT_ENDED once we leave */
+    int half_closed;        /* shutdown(SHUT_WR) done: the peer saw our end */
+    long deadline_ms;       /* when leaving: stop waiting for the peer then */
+};
+
+static struct options parse_options(int argc, char *argv[])
+{
+    struct options opt = {DEFAULT_ADDR, DEFAULT_PORT, 0};
+    int c;
+    while ((c = getopt(argc, argv, "b:q")) != -1) {
+        switch (c) {
+        case 'b': opt.addr = optarg; break;
+        case 'q': opt.quiet = 1; break;
+        default: usage_error(usage, "unknown option or missing argument");
+        }
+    }
+    if (argc - optind > 1)
+        usage_error(usage, "too many arguments");
+    if (argc - optind == 1)
+        opt.port = argv[optind];
+    if (parse_port(opt.port) < 0)
+        usage_error(usage, "bad port '%s': not a number from 0 to 65535", opt.port);
+    return opt;
+}
+
+/*
+ * Nothing needs cleaning up at Ctrl-C: the kernel closes every socket when
+ * the process ends, and _exit() is safe inside a handler.
+ */
+static void exit_on_signal(int signo)
+{
+    (void)signo;
+    _exit(EXIT_SUCCESS);
+}
+
+static void install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = exit_on_signal;
+    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+        die("sigaction");
+    /* A peer that vanishes would make write() raise SIGPIPE and kill the
+       server; ignored, write() fails with EPIPE and only that chat ends. */
+    sa.sa_handler = SIG_IGN;
+    if (sigaction(SIGPIPE, &sa, NULL) < 0)
+        die("sigaction");
+}
+
+/* "127.0.0.1 port 40112": the numeric form of a socket address. */
+static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
+{
+    char host[INET6_ADDRSTRLEN], port[sizeof "65535"];
+    int rc =
+        getnameinfo(sa, len, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
+    if (rc != 0)
+        snprintf(out, outlen, "(unknown: %s)", gai_strerror(rc));
+    else
+        snprintf(out, outlen, "%s port %s", host, port);
+}
+
+static void make_non_blocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        die("fcntl O_NONBLOCK");
+}
+
+/* socket, bind, listen: the server's side of the rendezvous. */
+static int listen_on(const char *addr, const char *port)
+{
+    struct addrinfo hints, *ai;
+    struct sockaddr_storage bound;
+    socklen_t boundlen = sizeof bound;
+    char where[PEER_TEXT_SIZE];
+    int fd, rc, one = 1;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+    rc = getaddrinfo(addr, port, &hints, &ai);
+    if (rc != 0)
+        usage_error(usage, "bad address '%s': %s", addr, gai_strerror(rc));
+
+    fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    if (fd < 0)
+        die("socket");
+    /* Restarting the server must not fail while old connections linger in
+       TIME_WAIT on this port. */
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
+        die("setsockopt SO_REUSEADDR");
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0)
+        die("bind %s port %s", addr, port);
+    freeaddrinfo(ai);
+    if (listen(fd, SOMAXCONN) < 0)
+        die("listen");
+    /* poll() may say "a peer is waiting" and the peer reset before accept():
+       accept() must then fail with EAGAIN, not block the server. */
+    make_non_blocking(fd);
+
+    /* Port 0 means "any free port": ask the kernel which one it chose. */
+    if (getsockname(fd, (struct sockaddr *)&bound, &boundlen) < 0)
+        die("getsockname");
+    peer_text((struct sockaddr *)&bound, boundlen, where, sizeof where);
+    printf("listening on %s\n", where);
+    fflush(stdout);
+    return fd;
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+        die("clock_gettime");
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void buffer_append(struct buffer *b, const char *bytes, size_t n)
+{
+    if (n == 0)
+        return; /* memcpy() must not see the NULL of an empty buffer */
+    if (b->cap - b->len < n) {
+        size_t cap = b->cap > 0 ? b->cap : 256;
+        char *bigger;
+        while (cap - b->len < n)
+            cap *= 2;
+        bigger = realloc(b->data, cap);
+        if (bigger == NULL)
+            die("cannot grow a buffer to %zu bytes", cap);
+        b->data = bigger;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, bytes, n);
+    b->len += n;
+}
+
+/* Drop the first n bytes (lines already dealt with). */
+static void buffer_consume(struct buffer *b, size_t n)
+{
+    if (n == 0)
+        return;
+    memmove(b->data, b->data + n, b->len - n);
+    b->len -= n;
+}
+
+/* The newline ending the line that starts at FROM, or NULL: not there yet. */
+static char *line_end(const struct buffer *b, size_t from)
+{
+    if (from >= b->len) /* also an empty buffer, whose data may be NULL */
+        return NULL;
+    return memchr(b->data + from, '\n', b->len - from);
+}
+
+/* The notes' quit convention: a line that is exactly q or Q. */
+static int is_quit(const char *line, size_t len)
+{
+    return len == 1 && (line[0] == 'q' || line[0] == 'Q');
+}
+
+/* LINE holds no newline; print it as "peer: LINE". */
+static void print_peer_line(const char *line, size_t len)
+{
+    if (fputs("peer: ", stdout) == EOF || fwrite(line, 1, len, stdout) != len ||
+        putchar('\n') == EOF)
+        die("write to stdout");
+}
+
+/*
+ * TCP delivers bytes, not lines: one read() may hold half a line or
+ * several. Print each whole line; keep the unfinished rest for later.
+ */
+static void print_whole_lines(struct buffer *received)
+{
+    size_t start = 0;
+    char *newline;
+    while ((newline = line_end(received, start)) != NULL) {
+        size_t len = (size_t)(newline - (received->data + start));
+        print_peer_line(received->data + start, len);
+        start += len + 1;
+    }
+    buffer_consume(received, start);
+}
+
+static void start_leaving(struct chat *c, enum chat_end why)
+{
+    c->leaving = why;
+    c->deadline_ms = now_ms() + LEAVE_TIMEOUT_MS;
+}
+
+/* One read from the peer. End of file is the peer's shutdown or close. */
+static enum chat_end receive_from_peer(struct chat *c)
+{
+    char chunk[READ_CHUNK];
+    ssize_t n = read_some(c->sock, chunk, sizeof chunk);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return CHAT_GOES_ON; /* nothing after all */
+    if (n < 0) {
+        warn_errno("peer vanished");
+        return PEER_VANISHED;
+    }
+    if (n > 0) {
+        buffer_append(&c->received, chunk, (size_t)n);
+        print_whole_lines(&c->received);
+        return CHAT_GOES_ON;
+    }
+    if (c->received.len > 0) /* a last line without its newline */
+        print_peer_line(c->received.data, c->received.len);
+    if (c->leaving != CHAT_GOES_ON)
+        return c->leaving; /* the answer to our own leaving */
+    if (puts("peer left") == EOF)
+        die("write to stdout");
+    return PEER_LEFT;
+}
+
+/*
+ * Move each whole typed line to the unsent buffer, newline included, until a
+ * quit line; the rest stays in typed.
+ */
+static void take_typed_lines(struct chat *c)
+{
+    size_t start = 0;
+    char *newline;
+    while (c->leaving == CHAT_GOES_ON && (newline = line_end(&c->typed, start)) != NULL) {
+        size_t len = (size_t)(newline - (c->typed.data + start));
+        if (is_quit(c->typed.data + start, len))
+            start_leaving(c, I_QUIT); /* q itself is not sent */
+        else
+            buffer_append(&c->unsent, c->typed.data + start, len + 1);
+        start += len + 1;
+    }
+    buffer_consume(&c->typed, start);
+}
+
+/* One read from stdin: poll() said it will not block. */
+static void read_typed(struct chat *c)
+{
+    char chunk[READ_CHUNK];
+    ssize_t n = read_some(STDIN_FILENO, chunk, sizeof chunk);
+    if (n < 0)
+        die("read from stdin");
+    if (n > 0) {
+        buffer_append(&c->typed, chunk, (size_t)n);
+        take_typed_lines(c);
+        return;
+    }
+    /* End of input: a last line without a newline is sent as it is. */
+    if (c->typed.len > 0 && !is_quit(c->typed.data, c->typed.len))
+        buffer_append(&c->unsent, c->typed.data, c->typed.len);
+    c->typed.len = 0;
+    start_leaving(c, MY_INPUT_ENDED);
+}
+
+/*
+ * The socket is non-blocking: write what the kernel takes now, keep the
+ * rest for when poll() says POLLOUT. A blocking write could deadlock: if
+ * both peers send a long line at once, each would wait in write() for the
+ * other to read, and neither would ever read.
+ */
+static enum chat_end send_unsent(struct chat *c)
+{
+    size_t sent = 0;
+    while (sent < c->unsent.len) {
+        ssize_t n = write(c->sock, c->unsent.data + sent, c->unsent.len - sent);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        if (n < 0) {
+            warn_errno("peer vanished");
+            return PEER_VANISHED;
+        }
+        sent += (size_t)n;
+    }
+    buffer_consume(&c->unsent, sent);
+    return CHAT_GOES_ON;
+}
+
+/*
+ * Leaving is a half-close: once every typed line is out, shutdown(SHUT_WR)
+ * sends our end of file but keeps reading, so lines the peer sent before it
+ * noticed are still printed, and nothing arrives at a closed socket (which
+ * would answer with a reset). The peer closes in turn; we wait for that,
+ * but not forever.
+ */
+static enum chat_end continue_leaving(struct chat *c)
+{
+    if (!c->half_closed && c->unsent.len == 0) {
+        if (shutdown(c->sock, SHUT_WR) < 0) {
+            warn_errno("peer vanished");
+            return PEER_VANISHED;
+        }
+        c->half_closed = 1;
+    }
+    if (now_ms() >= c->deadline_ms) {
+        fflush(stdout);
+        fprintf(stderr, "%s: the peer did not close within %d ms; closing anyway\n", err_program,
+                LEAVE_TIMEOUT_MS);
+        return c->leaving;
+    }
+    return CHAT_GOES_ON;
+}
+
+/* How long poll() may sleep: for ever, unless we wait for the peer to go. */
+static int poll_timeout(const struct chat *c)
+{
+    long left;
+    if (c->leaving == CHAT_GOES_ON)
+        return -1;
+    left = c->deadline_ms - now_ms();
+    return left > 0 ? (int)left : 0;
+}
+
+/* Watch the socket and stdin together until one side ends the chat. */
+static enum chat_end chat_with_peer(struct chat *c)
+{
+    enum chat_end end = CHAT_GOES_ON;
+    while (end == CHAT_GOES_ON) {
+        struct pollfd fds[2] = {{c->sock, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+        if (c->unsent.len > 0)
+            fds[0].events |= POLLOUT;
+        /* No more typing while earlier lines wait to go out (the peer sets
+           the pace), nor once we leave. A negative fd is left out. */
+        if (c->unsent.len > 0 || c->leaving != CHAT_GOES_ON)
+            fds[1].fd = -1;
+        if (poll(fds, 2, poll_timeout(c)) < 0) {
+            if (errno == EINTR)
+                continue;
+            die("poll");
+        }
+        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR))
+            end = receive_from_peer(c);
+        if (end == CHAT_GOES_ON && fds[1].revents != 0)
+            read_typed(c);
+        if (end == CHAT_GOES_ON && c->unsent.len > 0)
+            end = send_unsent(c);
+        if (end == CHAT_GOES_ON && c->leaving != CHAT_GOES_ON)
+            end = continue_leaving(c);
+    }
+    return end;
+}
+
+/*
+ * While nobody is connected a typed line goes nowhere; q ends the server.
+ * Returns 0 when the server should end.
+ */
+static int handle_typed_while_waiting(struct buffer *typed)
+{
+    size_t start = 0;
+    char *newline;
+    while ((newline = line_end(typed, start)) != NULL) {
+        size_t len = (size_t)(newline - (typed->data + start));
+        if (is_quit(typed->data + start, len))
+            return 0;
+        if (puts("nobody is connected: line not sent") == EOF)
+            die("write to stdout");
+        start += len + 1;
+    }
+    buffer_consume(typed, start);
+    return 1;
+}
+
+/*
+ * Wait for the next peer, watching stdin too: q or end of input there ends
+ * the server even when no peer ever comes. Returns the connection, or -1.
+ */
+static int wait_for_peer(int listener, struct buffer *typed, char *peer, size_t peerlen)
+{
+    while (handle_typed_while_waiting(typed)) {
+        struct pollfd fds[2] = {{listener, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+        struct sockaddr_storage from;
+        socklen_t fromlen = sizeof from;
+        char chunk[READ_CHUNK];
+        ssize_t n;
+        int conn;
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            die("poll");
+        }
+        if (fds[1].revents != 0) {
+            if ((n = read_some(STDIN_FILENO, chunk, sizeof chunk)) < 0)
+                die("read from stdin");
+            if (n == 0)
+                return -1;
+            buffer_append(typed, chunk, (size_t)n);
+            continue; /* handle what was typed before taking a peer */
+        }
+        if (fds[0].revents == 0)
+            continue;
+        conn = accept(listener, (struct sockaddr *)&from, &fromlen);
+        if (conn >= 0) {
+            peer_text((struct sockaddr *)&from, fromlen, peer, peerlen);
+            return conn;
+        }
+        /* The peer may have gone before we took it; the server is fine. */
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            warn_errno("accept");
+    }
+    return -1;
+}
+
+/*
+ * One chat with one peer, from accept() to close(). What was typed but not
+ * yet handled (c->typed) carries over from one chat to the next.
+ */
+static enum chat_end serve_peer(struct chat *c, int conn, const char *peer, int quiet)
+{
+    enum chat_end end;
+    if (!quiet)
+        printf("peer connected from %s\n", peer);
+    make_non_blocking(conn);
+    c->sock = conn;
+    c->received.len = c->unsent.len = 0;
+    c->leaving = CHAT_GOES_ON;
+    c->half_closed = 0;
+    end = chat_with_peer(c);
+    if (close(conn) < 0)
+        warn_errno("close %s", peer);
+    if (!quiet)
+        printf("%s closed\n", peer);
+    return end;
+}
+
+int main(int argc, char *argv[])
+{
+    struct options opt;
+    struct chat c;
+    char peer[PEER_TEXT_SIZE];
+    int listener, conn;
+
+    set_program_name(argv[0]);
+    opt = parse_options(argc, argv);
+    install_signal_handlers();
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each line out as it happens */
+    listener = listen_on(opt.addr, opt.port);
+    memset(&c, 0, sizeof c);
+
+    /* As the notes' server loops on accept(): after q, the next peer. */
+    while ((conn = wait_for_peer(listener, &c.typed, peer, sizeof peer)) >= 0) {
+        if (serve_peer(&c, conn, peer, opt.quiet) == MY_INPUT_ENDED)
+            break;
+    }
+    free(c.typed.data);
+    free(c.received.data);
+    free(c.unsent.data);
+    if (close(listener) < 0)
+        die("close");
+    return EXIT_SUCCESS;
+}

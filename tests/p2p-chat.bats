@@ -1,0 +1,445 @@
+#!/usr/bin/env bats
+# p2p-chat: two peers talking both ways at once over one TCP connection.
+# The server's stdin is a FIFO the test types into (start_server_with_fifo);
+# each client's is another (start_client).
+#
+# Each @test runs in a subshell of its own: SERVER_PID set in one is not
+# meant for another.
+# shellcheck disable=SC2030,SC2031
+
+load helpers
+
+CLIENT="$LABS/p2p-chat/client"
+
+# chat_with NAME : start client NAME and wait until the server took it.
+chat_with() {
+  local before
+  before=$(count_lines "$SERVER_OUT" '^peer connected from ')
+  start_client "$1" p2p-chat 127.0.0.1 "$SERVER_PORT"
+  eventually peers_connected_over "$before"
+}
+
+peers_connected_over() { (($(count_lines "$SERVER_OUT" '^peer connected from ') > $1)); }
+
+out_of() { echo "$BATS_TEST_TMPDIR/$1.out"; }
+
+# server_exits : wait for the server to end on its own; it must exit 0.
+# (stop_server expects to do the stopping: its kill fails on a reaped pid.)
+server_exits() {
+  local pid=$SERVER_PID
+  eventually eval '! is_running '"$pid"
+  SERVER_PID=
+  SERVER_STATUS=0
+  wait "$pid" || SERVER_STATUS=$?
+  no_sanitizer_reports "$SERVER_ERR"
+  assert_equal "$SERVER_STATUS" 0
+}
+
+# peer_lines_are FILE EXPECTED : the "peer: " lines of FILE are exactly EXPECTED's.
+peer_lines_are() { grep -a '^peer: ' "$1" | cmp -s - "$2"; }
+
+@test "the server says where it listens, on the port the kernel chose" {
+  start_server_with_fifo p2p-chat
+  run head -n 1 "$SERVER_OUT"
+  assert_output --regexp '^listening on 127\.0\.0\.1 port [1-9][0-9]*$'
+}
+
+@test "a line typed at the client is printed by the server as peer: LINE" {
+  start_server_with_fifo p2p-chat
+  chat_with alice
+  assert file_has "$SERVER_OUT" '^peer connected from 127\.0\.0\.1 port [0-9]+$'
+  send_line alice "hello server"
+  eventually file_has "$SERVER_OUT" '^peer: hello server$'
+}
+
+@test "a line typed at the server is printed by the client as peer: LINE" {
+  start_server_with_fifo p2p-chat
+  chat_with alice
+  server_types "hello client"
+  eventually file_has "$(out_of alice)" '^peer: hello client$'
+}
+
+@test "both peers send several lines in a row at the same time" {
+  start_server_with_fifo p2p-chat
+  chat_with alice
+  seq -f 'from client %g' 1 200 | sed 's/^/peer: /' >"$BATS_TEST_TMPDIR/server.expected"
+  seq -f 'from server %g' 1 200 | sed 's/^/peer: /' >"$BATS_TEST_TMPDIR/alice.expected"
+  seq -f 'from client %g' 1 200 >&"${CLIENT_FD[alice]}" &
+  writers=("$!")
+  seq -f 'from server %g' 1 200 >&"$SERVER_IN_FD" &
+  writers+=("$!")
+  wait "${writers[@]}"
+  eventually peer_lines_are "$SERVER_OUT" "$BATS_TEST_TMPDIR/server.expected"
+  eventually peer_lines_are "$(out_of alice)" "$BATS_TEST_TMPDIR/alice.expected"
+}
+
+@test "the client can talk while the server's user types nothing, and back" {
+  start_server_with_fifo p2p-chat
+  chat_with alice
+  # Strict turns (the notes' version) would make the client wait for the
+  # server to speak first: here it does not.
+  send_line alice "one"
+  send_line alice "two"
+  eventually file_has "$SERVER_OUT" '^peer: two$'
+  server_types "three"
+  eventually file_has "$(out_of alice)" '^peer: three$'
+  send_line alice "four"
+  eventually file_has "$SERVER_OUT" '^peer: four$'
+}
+
+@test "q at the client ends its chat: the server prints peer left, q is not sent" {
+  start_server_with_fifo p2p-chat
+  chat_with alice
+  send_line alice "bye"
+  send_line alice "q"
+  client_exits alice
+  assert_equal "$CLIENT_STATUS" 0
+  eventually file_has "$SERVER_OUT" '^peer left$'
+  eventually file_has "$SERVER_OUT" '^127\.0\.0\.1 port [0-9]+ closed$'
+  assert file_has "$SERVER_OUT" '^peer: bye$'
+  refute file_has "$SERVER_OUT" '^peer: q$'
+  run cat "$BATS_TEST_TMPDIR/alice.err"
+  assert_output ""
+}
+
+@test "Q at the server ends the chat: the client prints peer left and exits 0" {
+  start_server_with_fifo p2p-chat
+  chat_with alice
+  server_types "see you"
+  server_types "Q"
+  client_exits alice
+  assert_equal "$CLIENT_STATUS" 0
+  run cat "$(out_of alice)"
+  assert_output $'peer: see you\npeer left'
+  eventually file_has "$SERVER_OUT" 'closed$'
+  refute file_has "$SERVER_OUT" '^peer left$'
+}
+
+@test "after q at the server, the next peer is served" {
+  start_server_with_fifo p2p-chat
+  chat_with alice
+  server_types "q"
+  client_exits alice
+  eventually file_has "$SERVER_OUT" 'closed$'
+  chat_with bob
+  send_line bob "bob here"
+  eventually file_has "$SERVER_OUT" '^peer: bob here$'
+  server_types "hi bob"
+  eventually file_has "$(out_of bob)" '^peer: hi bob$'
+  is_running "$SERVER_PID"
+}
+
+@test "a second peer waits while the first chats, and is served after the first quits" {
+  start_server_with_fifo p2p-chat
+  chat_with alice
+  fds=$(fd_count "$SERVER_PID")
+  start_client bob p2p-chat 127.0.0.1 "$SERVER_PORT"
+  send_line bob "bob waiting"
+  not_within 300 file_has "$SERVER_OUT" 'bob waiting'
+  assert_equal "$(count_lines "$SERVER_OUT" '^peer connected')" 1
+  send_line alice "q"
+  client_exits alice
+  eventually file_has "$SERVER_OUT" '^peer: bob waiting$'
+  assert_equal "$(count_lines "$SERVER_OUT" '^peer connected')" 2
+  # alice's connection was closed, not leaked.
+  assert_equal "$(fd_count "$SERVER_PID")" "$fds"
+}
+
+@test "end of input at the client ends its chat and it exits 0" {
+  start_server_with_fifo p2p-chat
+  run --separate-stderr "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"piped line"
+  assert_success
+  assert_output ""
+  eventually file_has "$SERVER_OUT" '^peer left$'
+  assert file_has "$SERVER_OUT" '^peer: piped line$'
+}
+
+@test "end of input at the server ends the chat and the server exits 0" {
+  start_server_with_fifo p2p-chat
+  chat_with alice
+  server_types "last words"
+  server_input_ends
+  client_exits alice
+  assert_equal "$CLIENT_STATUS" 0
+  run cat "$(out_of alice)"
+  assert_output $'peer: last words\npeer left'
+  server_exits
+}
+
+@test "end of input at the server exits 0 while nobody is connected" {
+  start_server_with_fifo p2p-chat
+  server_input_ends
+  server_exits
+}
+
+@test "while nobody is connected a typed line is not sent, and q ends the server" {
+  start_server_with_fifo p2p-chat
+  server_types "anyone?"
+  eventually file_has "$SERVER_OUT" '^nobody is connected: line not sent$'
+  server_types "q"
+  server_exits
+}
+
+@test "lines the peer sends after the server's q are still printed (half-close)" {
+  start_server_with_fifo p2p-chat
+  exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  eventually file_has "$SERVER_OUT" '^peer connected'
+  server_types "q"
+  # The server's end of file arrives, yet its side still reads.
+  run read -r -t "$DEADLINE" line <&"$sock"
+  assert_failure 1
+  printf 'too late?\n' >&"$sock"
+  eventually file_has "$SERVER_OUT" '^peer: too late\?$'
+  exec {sock}>&-
+  eventually file_has "$SERVER_OUT" 'closed$'
+  refute file_has "$SERVER_ERR" 'vanished'
+}
+
+@test "a peer that never closes after the server's q is dropped after 2 s" {
+  start_server_with_fifo p2p-chat
+  exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  eventually file_has "$SERVER_OUT" '^peer connected'
+  server_types "q"
+  not_within 1500 file_has "$SERVER_OUT" 'closed$'
+  eventually file_has "$SERVER_OUT" 'closed$'
+  assert file_has "$SERVER_ERR" '^server: the peer did not close within 2000 ms; closing anyway$'
+  exec {sock}>&-
+}
+
+@test "a line that arrives in pieces is printed whole" {
+  start_server_with_fifo p2p-chat
+  exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  printf 'hel' >&"$sock"
+  not_within 300 file_has "$SERVER_OUT" '^peer: hel'
+  printf 'lo\n' >&"$sock"
+  eventually file_has "$SERVER_OUT" '^peer: hello$'
+  exec {sock}>&-
+}
+
+@test "two lines in one write are printed as two lines" {
+  start_server_with_fifo p2p-chat
+  exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  printf 'one\ntwo\n' >&"$sock"
+  eventually file_has "$SERVER_OUT" '^peer: two$'
+  assert file_has "$SERVER_OUT" '^peer: one$'
+  exec {sock}>&-
+}
+
+@test "a last line without a newline is printed when the peer leaves" {
+  start_server_with_fifo p2p-chat
+  exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  printf 'no newline' >&"$sock"
+  exec {sock}>&-
+  eventually file_has "$SERVER_OUT" '^peer left$'
+  assert_equal "$(grep -A1 '^peer: ' "$SERVER_OUT")" $'peer: no newline\npeer left'
+}
+
+@test "binary bytes, NUL included, are printed as they came" {
+  start_server_with_fifo p2p-chat
+  chat_with alice
+  printf 'a\001\000\377b\n' >&"${CLIENT_FD[alice]}"
+  printf 'peer: a\001\000\377b\n' >"$BATS_TEST_TMPDIR/expected"
+  eventually peer_lines_are "$SERVER_OUT" "$BATS_TEST_TMPDIR/expected"
+}
+
+@test "a 100 KiB line is printed whole" {
+  start_server_with_fifo p2p-chat
+  chat_with alice
+  head -c 102400 /dev/zero | tr '\0' 'x' >"$BATS_TEST_TMPDIR/line"
+  printf '\n' >>"$BATS_TEST_TMPDIR/line"
+  { printf 'peer: '; cat "$BATS_TEST_TMPDIR/line"; } >"$BATS_TEST_TMPDIR/expected"
+  cat "$BATS_TEST_TMPDIR/line" >&"$SERVER_IN_FD"
+  eventually peer_lines_are "$(out_of alice)" "$BATS_TEST_TMPDIR/expected"
+}
+
+@test "8 MiB lines sent both ways at once arrive whole: no deadlock" {
+  start_server_with_fifo p2p-chat
+  chat_with alice
+  # More than both sockets' buffers hold: with blocking writes each side
+  # would wait in write() for the other to read, and neither would.
+  head -c 8388608 /dev/zero | tr '\0' 'c' >"$BATS_TEST_TMPDIR/from-client"
+  head -c 8388608 /dev/zero | tr '\0' 's' >"$BATS_TEST_TMPDIR/from-server"
+  for side in client server; do
+    printf '\n' >>"$BATS_TEST_TMPDIR/from-$side"
+    { printf 'peer: '; cat "$BATS_TEST_TMPDIR/from-$side"; } >"$BATS_TEST_TMPDIR/expected-$side"
+  done
+  cat "$BATS_TEST_TMPDIR/from-client" >&"${CLIENT_FD[alice]}" 3>&- &
+  writers=("$!")
+  cat "$BATS_TEST_TMPDIR/from-server" >&"$SERVER_IN_FD" 3>&- &
+  writers+=("$!")
+  if ! eventually peer_lines_are "$SERVER_OUT" "$BATS_TEST_TMPDIR/expected-client" ||
+    ! eventually peer_lines_are "$(out_of alice)" "$BATS_TEST_TMPDIR/expected-server"; then
+    kill "${writers[@]}" 2>/dev/null || true # stuck on a full FIFO: nobody reads
+    fail "the lines did not arrive whole"
+  fi
+  wait "${writers[@]}"
+}
+
+# send_queue_over BYTES : the server's end of the chat holds more than
+# BYTES the peer has not taken.
+send_queue_over() {
+  ss -Htn state established "( sport = :$SERVER_PORT )" | awk -v n="$1" '$2 > n { found = 1 } END { exit !found }'
+}
+
+@test "a peer that stops reading does not stop the server from hearing it" {
+  start_server_with_fifo p2p-chat
+  exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  eventually file_has "$SERVER_OUT" '^peer connected'
+  # More than the peer's buffers take: the rest waits in the server.
+  head -c 8388608 /dev/zero | tr '\0' 's' >"$BATS_TEST_TMPDIR/line"
+  printf '\n' >>"$BATS_TEST_TMPDIR/line"
+  cat "$BATS_TEST_TMPDIR/line" >&"$SERVER_IN_FD"
+  eventually send_queue_over 100000
+  printf 'still hearing me?\n' >&"$sock"
+  eventually file_has "$SERVER_OUT" '^peer: still hearing me\?$'
+  # Closed with data unread, the peer's kernel resets the connection.
+  exec {sock}>&-
+  eventually file_has "$SERVER_ERR" '^server: peer vanished: (Connection reset by peer|Broken pipe)$'
+  eventually file_has "$SERVER_OUT" 'closed$'
+  chat_with bob
+  send_line bob "next"
+  eventually file_has "$SERVER_OUT" '^peer: next$'
+}
+
+@test "a killed client ends the chat and the server serves the next peer" {
+  start_server_with_fifo p2p-chat
+  chat_with alice
+  send_line alice "about to die"
+  eventually file_has "$SERVER_OUT" '^peer: about to die$'
+  kill -KILL "${CLIENT_PID[alice]}"
+  # Killed with nothing unread, its kernel closes the socket as close()
+  # would: to the server this is an ordinary goodbye.
+  eventually file_has "$SERVER_OUT" '^peer left$'
+  eventually file_has "$SERVER_OUT" 'closed$'
+  chat_with bob
+  send_line bob "next"
+  eventually file_has "$SERVER_OUT" '^peer: next$'
+}
+
+@test "a client that resets: the server says the peer vanished and goes on" {
+  start_server_with_fifo p2p-chat
+  run "$PEER" reset 127.0.0.1 "$SERVER_PORT"
+  assert_success
+  eventually file_has "$SERVER_ERR" '^server: peer vanished: Connection reset by peer$'
+  eventually file_has "$SERVER_OUT" 'closed$'
+  chat_with bob
+  send_line bob "still here"
+  eventually file_has "$SERVER_OUT" '^peer: still here$'
+}
+
+@test "a server killed with unread data resets: the client says so and exits 1" {
+  start_server_with_fifo p2p-chat
+  chat_with alice
+  kill -STOP "$SERVER_PID"
+  send_line alice "unread"
+  # The line waits in the stopped server's receive queue...
+  eventually eval "ss -Htn state established '( sport = :$SERVER_PORT )' | awk '\$1 > 0' | grep -q ."
+  # ...so its kernel answers the close with a reset.
+  kill -KILL "$SERVER_PID"
+  SERVER_PID=
+  client_exits alice
+  assert_equal "$CLIENT_STATUS" 1
+  run cat "$BATS_TEST_TMPDIR/alice.err"
+  assert_output "client: peer vanished: Connection reset by peer"
+}
+
+@test "a server killed mid-chat never leaves the client hanging" {
+  start_server_with_fifo p2p-chat
+  chat_with alice
+  kill -KILL "$SERVER_PID"
+  SERVER_PID=
+  client_exits alice
+  assert_equal "$CLIENT_STATUS" 0
+  run cat "$(out_of alice)"
+  assert_output "peer left"
+}
+
+@test "localhost reaches a server bound to 127.0.0.1 only" {
+  start_server_with_fifo p2p-chat -b 127.0.0.1
+  run "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
+  assert_success
+  eventually file_has "$SERVER_OUT" '^peer: via localhost$'
+}
+
+@test "-b ::1 serves IPv6" {
+  has_ipv6 || skip "this machine has no IPv6"
+  start_server_with_fifo p2p-chat -b ::1
+  assert file_has "$SERVER_OUT" '^listening on ::1 port [0-9]+$'
+  run "$CLIENT" ::1 "$SERVER_PORT" <<<"over IPv6"
+  assert_success
+  eventually file_has "$SERVER_OUT" '^peer: over IPv6$'
+  assert file_has "$SERVER_OUT" '^peer connected from ::1 port [0-9]+$'
+}
+
+@test "-b 0.0.0.0 serves every IPv4 interface" {
+  start_server_with_fifo p2p-chat -b 0.0.0.0
+  assert file_has "$SERVER_OUT" '^listening on 0\.0\.0\.0 port [0-9]+$'
+  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"any"
+  assert_success
+  eventually file_has "$SERVER_OUT" '^peer: any$'
+}
+
+@test "-q silences the connection log lines but not the chat" {
+  start_server_with_fifo p2p-chat -q
+  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"quiet"
+  assert_success
+  eventually file_has "$SERVER_OUT" '^peer left$'
+  stop_server
+  run cat "$SERVER_OUT"
+  assert_output --regexp $'^listening on [^\n]*\npeer: quiet\npeer left$'
+}
+
+@test "a bad command line exits 2 with a usage line" {
+  for args in "-x" "65536" "-1" "port" "12ab" "1 2" "-b"; do
+    # shellcheck disable=SC2086 # split on purpose: one case, several words
+    run "$LABS/p2p-chat/server" $args </dev/null
+    assert_failure 2
+    assert_line --partial "usage: server [-b ADDR] [-q] [PORT]"
+  done
+  for args in "-x" "localhost 65536" "localhost port" "a 1 2"; do
+    # shellcheck disable=SC2086
+    run "$CLIENT" $args </dev/null
+    assert_failure 2
+    assert_line --partial "usage: client [HOST [PORT]]"
+  done
+}
+
+@test "a bind address that is not numeric exits 2" {
+  run "$LABS/p2p-chat/server" -b not-an-address 0 </dev/null
+  assert_failure 2
+  assert_line --partial "bad address 'not-an-address'"
+}
+
+@test "a port in use exits 1 and says bind failed and why" {
+  start_server_with_fifo p2p-chat
+  run "$LABS/p2p-chat/server" "$SERVER_PORT" </dev/null
+  assert_failure 1
+  assert_output "server: bind 127.0.0.1 port $SERVER_PORT: Address already in use"
+}
+
+@test "a refused connection exits 1 and says so" {
+  start_server_with_fifo p2p-chat
+  port=$SERVER_PORT
+  stop_server
+  run "$CLIENT" 127.0.0.1 "$port" <<<"anyone?"
+  assert_failure 1
+  assert_output "client: connect to 127.0.0.1 port $port: Connection refused"
+}
+
+@test "an unknown host exits 1 and says so" {
+  run "$CLIENT" no-such-host.invalid 5000 </dev/null
+  assert_failure 1
+  assert_output --partial "client: no-such-host.invalid port 5000: "
+}
+
+@test "SIGINT and SIGTERM stop the server with status 0, even mid-chat" {
+  start_server_with_fifo p2p-chat
+  stop_server INT
+  rm "$BATS_TEST_TMPDIR/server.in"
+  start_server_with_fifo p2p-chat
+  chat_with alice
+  stop_server TERM
+  client_exits alice
+  assert_equal "$CLIENT_STATUS" 0
+  assert_equal "$(client_output alice)" "peer left"
+}
