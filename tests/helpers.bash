@@ -18,6 +18,10 @@
 #
 # /proc: zombie_children PID, child_pids PID, thread_count PID, fd_count PID.
 
+# Variables set here are read by the test files; functions take optional
+# arguments that not every caller passes.
+# shellcheck disable=SC2034,SC2120,SC2119
+
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$TESTS_DIR")
 LABS="$ROOT/labs"
@@ -141,10 +145,10 @@ start_server() {
 # stop_server [SIGNAL] : stop the server (SIGTERM by default); it must exit 0
 # and leave no process of its group behind. Sets SERVER_STATUS.
 stop_server() {
-  local signal=${1:-TERM} pid=$SERVER_PID left
+  local signal=${1:-TERM} pid=$SERVER_PID
   SERVER_PID=
   [[ -n $pid ]] || return 0
-  kill "-$signal" "$pid" 2>/dev/null
+  kill "-$signal" "$pid" 2>/dev/null || true # it may have exited on its own
   if ! eventually eval '! is_running '"$pid"; then
     kill -KILL -- "-$pid" 2>/dev/null
     echo "the server ignored SIG$signal" >&2

@@ -1,5 +1,7 @@
 #!/usr/bin/env bats
 # udp-echo: datagrams, record boundaries, and replies that never come.
+# (bats sets stderr_lines for run --separate-stderr)
+# shellcheck disable=SC2154
 
 load helpers
 

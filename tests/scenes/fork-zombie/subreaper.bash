@@ -6,6 +6,7 @@
 # behind for good. So the server runs under tests/tools/subreaper, which
 # reaps what the server leaves; SERVER_PID is still the server itself.
 
+# shellcheck disable=SC2034 # read by lib.bash's server
 SCENE_SERVER_WRAPPER=("$ROOT/tests/tools/subreaper")
 
 # mask_children : show the server's children, in the order its log names

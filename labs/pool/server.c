@@ -1,0 +1,569 @@
+/*
+ * pool/server.c - a pool of workers made in advance: preforked processes or
+ * prethreaded workers, serving an upper-case echo.
+ *
+ * -m process: the parent listens, then forks N workers that each loop on
+ * accept() over the one listening socket they all inherited; the kernel gives
+ * every new connection to exactly one of them. The parent only supervises: it
+ * replaces a worker that dies and, on SIGINT or SIGTERM, stops them all.
+ * -m thread: N worker threads wait on a condition variable; the main thread
+ * accepts and hands each connection to a free worker through a one-slot
+ * mailbox, and waits while all N are busy.
+ * Either way at most N clients are served at once; the next one waits (in
+ * the kernel's accept queue, or in the main thread's hand) until a worker is
+ * free. Notes 004 "Pool based services" (both examples) and 000 (threads and
+ * processes sharing accept()).
+ *
+ * The notes strip the line and send it back without its newline; here every
+ * byte comes back, a-z made A-Z, so replies keep the length of requests.
+ *
+ * Try it:  ./server -n 2            then three ./client in other terminals:
+ *                                   the third waits until one of the two leaves
+ *          ./server -m thread -n 2  the same with threads
+ *          pgrep -P <server pid>    the workers of the process pool
+ *
+ * Usage:   server [-m process|thread] [-n N] [-b ADDR] [-q] [PORT]
+ *          (default: process mode, 3 workers, 127.0.0.1 port 20446)
+ */
+#include "err.h"
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DEFAULT_ADDR "127.0.0.1"
+#define DEFAULT_PORT "20446"
+#define DEFAULT_WORKERS 3
+#define MAX_WORKERS 1000
+#define ECHO_BUFFER_SIZE 16384
+#define PEER_TEXT_SIZE (INET6_ADDRSTRLEN + 16) /* "ADDR port NNNNN" */
+#define WHO_SIZE 32                            /* "worker pid 4194304" */
+
+static const char usage[] = "[-m process|thread] [-n N] [-b ADDR] [-q] [PORT]";
+
+enum pool_mode { PROCESS_POOL, THREAD_POOL };
+
+struct options {
+    enum pool_mode mode;
+    long workers;     /* N: the size of the pool */
+    const char *addr; /* numeric address to bind */
+    const char *port; /* decimal port, "0" lets the kernel choose */
+    int quiet;        /* -q: no per-connection log lines */
+};
+
+/* A whole decimal number from min to max, or -1. */
+static long parse_number(const char *text, long min, long max)
+{
+    char *end;
+    long value;
+    if (text[0] < '0' || text[0] > '9')
+        return -1;
+    errno = 0;
+    value = strtol(text, &end, 10);
+    if (errno != 0 || *end != '\0' || value < min || value > max)
+        return -1;
+    return value;
+}
+
+static struct options parse_options(int argc, char *argv[])
+{
+    struct options opt = {PROCESS_POOL, DEFAULT_WORKERS, DEFAULT_ADDR, DEFAULT_PORT, 0};
+    int c;
+    while ((c = getopt(argc, argv, "m:n:b:q")) != -1) {
+        switch (c) {
+        case 'm':
+            if (strcmp(optarg, "process") == 0)
+                opt.mode = PROCESS_POOL;
+            else if (strcmp(optarg, "thread") == 0)
+                opt.mode = THREAD_POOL;
+            else
+                usage_error(usage, "bad mode '%s': process or thread", optarg);
+            break;
+        case 'n':
+            opt.workers = parse_number(optarg, 1, MAX_WORKERS);
+            if (opt.workers < 0)
+                usage_error(usage, "bad pool size '%s': a number from 1 to %d", optarg,
+                            MAX_WORKERS);
+            break;
+        case 'b': opt.addr = optarg; break;
+        case 'q': opt.quiet = 1; break;
+        default: usage_error(usage, "unknown option or missing argument");
+        }
+    }
+    if (argc - optind > 1)
+        usage_error(usage, "too many arguments");
+    if (argc - optind == 1)
+        opt.port = argv[optind];
+    if (parse_port(opt.port) < 0)
+        usage_error(usage, "bad port '%s': not a number from 0 to 65535", opt.port);
+    return opt;
+}
+
+/* "127.0.0.1 port 40112": the numeric form of a socket address. */
+static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
+{
+    char host[INET6_ADDRSTRLEN], port[sizeof "65535"];
+    int rc =
+        getnameinfo(sa, len, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
+    if (rc != 0)
+        snprintf(out, outlen, "(unknown: %s)", gai_strerror(rc));
+    else
+        snprintf(out, outlen, "%s port %s", host, port);
+}
+
+/* socket, bind, listen: done once, before any worker exists. */
+static int listen_on(const char *addr, const char *port)
+{
+    struct addrinfo hints, *ai;
+    struct sockaddr_storage bound;
+    socklen_t boundlen = sizeof bound;
+    char where[PEER_TEXT_SIZE];
+    int fd, rc, one = 1;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+    rc = getaddrinfo(addr, port, &hints, &ai);
+    if (rc != 0)
+        usage_error(usage, "bad address '%s': %s", addr, gai_strerror(rc));
+
+    fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    if (fd < 0)
+        die("socket");
+    /* Restarting the server must not fail while old connections linger in
+       TIME_WAIT on this port. */
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
+        die("setsockopt SO_REUSEADDR");
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0)
+        die("bind %s port %s", addr, port);
+    freeaddrinfo(ai);
+    if (listen(fd, SOMAXCONN) < 0)
+        die("listen");
+
+    /* Port 0 means "any free port": ask the kernel which one it chose. */
+    if (getsockname(fd, (struct sockaddr *)&bound, &boundlen) < 0)
+        die("getsockname");
+    peer_text((struct sockaddr *)&bound, boundlen, where, sizeof where);
+    printf("listening on %s\n", where);
+    fflush(stdout);
+    return fd;
+}
+
+/* The service: a-z become A-Z, every other byte stays as it is. (toupper()
+   would depend on the locale; the protocol should not.) */
+static void upper_case(char *buf, size_t len)
+{
+    size_t i;
+    for (i = 0; i < len; i++)
+        if (buf[i] >= 'a' && buf[i] <= 'z')
+            buf[i] = (char)(buf[i] - 'a' + 'A');
+}
+
+/* Send back everything the client sends, upper-cased, until it closes. */
+static void upper_echo_until_eof(int conn, const char *who, const char *peer)
+{
+    char buf[ECHO_BUFFER_SIZE];
+    ssize_t n;
+    while ((n = read_some(conn, buf, sizeof buf)) > 0) {
+        upper_case(buf, (size_t)n);
+        if (write_all(conn, buf, (size_t)n) < 0) {
+            warn_errno("%s: write to %s", who, peer);
+            return;
+        }
+    }
+    if (n < 0)
+        warn_errno("%s: read from %s", who, peer);
+}
+
+/* One client, start to end, by the worker named who; then the worker is free. */
+static void serve_client(int conn, const char *who, const char *peer, int quiet)
+{
+    if (!quiet)
+        printf("%s: connection from %s\n", who, peer);
+    upper_echo_until_eof(conn, who, peer);
+    if (close(conn) < 0)
+        warn_errno("%s: close %s", who, peer);
+    if (!quiet)
+        printf("%s: %s closed\n", who, peer);
+}
+
+/* ------------------------------------------------------------------------
+ * The process pool: workers share accept(); the parent supervises.
+ */
+
+static volatile sig_atomic_t stop_requested; /* SIGINT or SIGTERM came */
+static volatile sig_atomic_t worker_died;    /* SIGCHLD came */
+
+/* Only sets a flag: the supervising loop does the work (see supervise()). */
+static void note_signal(int signo)
+{
+    if (signo == SIGCHLD)
+        worker_died = 1;
+    else
+        stop_requested = 1;
+}
+
+/* A worker's life: take the next connection, serve it, again. Several
+   processes may block in accept() on the same socket: the kernel hands each
+   connection to exactly one of them. */
+static void worker_loop(int listener, pid_t parent, int quiet) ERR_NORETURN;
+static void worker_loop(int listener, pid_t parent, int quiet)
+{
+    char who[WHO_SIZE];
+    snprintf(who, sizeof who, "worker pid %ld", (long)getpid());
+    for (;;) {
+        struct sockaddr_storage from;
+        socklen_t fromlen = sizeof from;
+        char peer[PEER_TEXT_SIZE];
+        int conn = accept(listener, (struct sockaddr *)&from, &fromlen);
+        if (conn < 0) {
+            /* The connection may have failed before we took it (another
+               worker's client is not our problem either): keep going. */
+            warn_errno("%s: accept", who);
+            continue;
+        }
+        peer_text((struct sockaddr *)&from, fromlen, peer, sizeof peer);
+        serve_client(conn, who, peer, quiet);
+        /* A parent killed with SIGKILL cannot stop us; rather than serve on
+           unsupervised for ever, leave once we notice we were adopted. */
+        if (getppid() != parent) {
+            printf("%s: the server is gone, leaving\n", who);
+            fflush(stdout);
+            _exit(EXIT_SUCCESS);
+        }
+    }
+}
+
+/* Fork one worker. In the child: undo the parent's signal set-up, then
+   serve for ever. Returns the worker's pid, or -1 if fork failed. */
+static pid_t start_worker(int listener, const sigset_t *worker_mask, int quiet)
+{
+    pid_t parent = getpid(), pid;
+    fflush(stdout); /* or the child would print the parent's pending lines too */
+    pid = fork();
+    if (pid != 0)
+        return pid;
+    exit_after_fork();
+    /* SIGTERM from the parent should simply end a worker. Ctrl-C reaches the
+       whole process group, but stopping workers is the parent's job. */
+    if (signal(SIGTERM, SIG_DFL) == SIG_ERR || signal(SIGCHLD, SIG_DFL) == SIG_ERR ||
+        signal(SIGINT, SIG_IGN) == SIG_ERR)
+        die("signal in worker");
+    if (sigprocmask(SIG_SETMASK, worker_mask, NULL) < 0)
+        die("sigprocmask in worker");
+    worker_loop(listener, parent, quiet);
+}
+
+/* "exited with status 1", "killed by signal 9". */
+static void describe_status(int status, char *out, size_t outlen)
+{
+    if (WIFEXITED(status))
+        snprintf(out, outlen, "exited with status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        snprintf(out, outlen, "killed by signal %d", WTERMSIG(status));
+    else
+        snprintf(out, outlen, "ended with wait status %d", status);
+}
+
+struct process_pool {
+    int listener;
+    int quiet;
+    long size;
+    pid_t *pids;          /* one per worker slot; 0 if the slot is empty */
+    sigset_t worker_mask; /* the signal mask a new worker starts with */
+};
+
+/* Fill every empty slot. Returns how many slots are still empty. */
+static long fill_slots(struct process_pool *pool, pid_t replaced)
+{
+    long i, empty = 0;
+    for (i = 0; i < pool->size; i++) {
+        if (pool->pids[i] != 0)
+            continue;
+        pool->pids[i] = start_worker(pool->listener, &pool->worker_mask, pool->quiet);
+        if (pool->pids[i] < 0) {
+            warn_errno("fork a worker");
+            pool->pids[i] = 0;
+            empty++;
+        } else if (replaced != 0) {
+            printf("worker pid %ld replaces worker pid %ld\n", (long)pool->pids[i], (long)replaced);
+        } else {
+            printf("worker pid %ld started\n", (long)pool->pids[i]);
+        }
+    }
+    return empty;
+}
+
+/* Reap every worker that ended (signals do not queue: one SIGCHLD may stand
+   for several), log how, and put a new worker in its slot. */
+static void replace_dead_workers(struct process_pool *pool)
+{
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        char how[64];
+        long i;
+        describe_status(status, how, sizeof how);
+        printf("worker pid %ld %s\n", (long)pid, how);
+        for (i = 0; i < pool->size; i++)
+            if (pool->pids[i] == pid)
+                pool->pids[i] = 0;
+        fill_slots(pool, pid);
+    }
+    if (pid < 0 && errno != ECHILD)
+        warn_errno("waitpid");
+}
+
+/* Signal exactly our workers (not our process group: a script that started
+   us may share it), then wait for each, so none is left as an orphan. */
+static void stop_workers(struct process_pool *pool)
+{
+    long i;
+    for (i = 0; i < pool->size; i++)
+        if (pool->pids[i] != 0 && kill(pool->pids[i], SIGTERM) < 0)
+            warn_errno("kill worker pid %ld", (long)pool->pids[i]);
+    for (i = 0; i < pool->size; i++) {
+        int status;
+        if (pool->pids[i] == 0)
+            continue;
+        if (waitpid(pool->pids[i], &status, 0) < 0)
+            warn_errno("waitpid worker pid %ld", (long)pool->pids[i]);
+        else
+            printf("worker pid %ld stopped\n", (long)pool->pids[i]);
+        pool->pids[i] = 0;
+    }
+}
+
+/*
+ * The parent's loop. SIGCHLD, SIGINT and SIGTERM stay blocked except inside
+ * sigsuspend(), which unblocks them and sleeps in one atomic step. A signal
+ * that arrives while the loop is busy stays pending and ends the next
+ * sigsuspend() at once, so none is lost. (Testing a flag, then calling
+ * pause(), would sleep through a signal landing between the two.)
+ */
+static void supervise(struct process_pool *pool, const sigset_t *sleep_mask)
+{
+    for (;;) {
+        while (!stop_requested && !worker_died)
+            sigsuspend(sleep_mask); /* always returns -1 with EINTR */
+        if (stop_requested)
+            return;
+        worker_died = 0;
+        replace_dead_workers(pool);
+    }
+}
+
+static void run_process_pool(int listener, const struct options *opt, const sigset_t *worker_mask)
+{
+    struct process_pool pool = {listener, opt->quiet, opt->workers, NULL, *worker_mask};
+    pool.pids = calloc((size_t)opt->workers, sizeof *pool.pids);
+    if (pool.pids == NULL)
+        die("calloc");
+    if (fill_slots(&pool, 0) == opt->workers)
+        die_msg("no worker could be started");
+    supervise(&pool, worker_mask);
+    stop_workers(&pool);
+    free(pool.pids);
+    if (close(listener) < 0)
+        die("close");
+}
+
+/* ------------------------------------------------------------------------
+ * The thread pool: the main thread accepts, a mailbox hands over.
+ */
+
+#define NO_CONNECTION (-1)
+
+/*
+ * A one-slot mailbox between the main thread and the workers, guarded by one
+ * mutex. work_ready: the slot holds a connection (workers wait on it).
+ * worker_free: a worker became idle, or the slot was emptied (the main
+ * thread waits on it). Every wait sits in a loop that re-checks its
+ * condition: wake-ups may be spurious, and another worker may be faster.
+ */
+struct handoff {
+    pthread_mutex_t lock;
+    pthread_cond_t work_ready;
+    pthread_cond_t worker_free;
+    long idle; /* idle workers not yet promised a connection */
+    int conn;  /* the slot: a connected socket, or NO_CONNECTION */
+    char peer[PEER_TEXT_SIZE];
+};
+
+struct worker {
+    long index; /* 1..N, for the log */
+    int quiet;
+    struct handoff *handoff;
+};
+
+/* pthread functions return an error number instead of setting errno. */
+static void check_pthread(int rc, const char *what)
+{
+    if (rc != 0)
+        die_errnum(rc, "%s", what);
+}
+
+/* Worker side: say we are idle, sleep until the slot is full, empty it. */
+static int take_connection(struct handoff *h, char *peer)
+{
+    int conn;
+    check_pthread(pthread_mutex_lock(&h->lock), "pthread_mutex_lock");
+    h->idle++;
+    check_pthread(pthread_cond_signal(&h->worker_free), "pthread_cond_signal");
+    while (h->conn == NO_CONNECTION)
+        check_pthread(pthread_cond_wait(&h->work_ready, &h->lock), "pthread_cond_wait");
+    conn = h->conn;
+    memcpy(peer, h->peer, PEER_TEXT_SIZE);
+    h->conn = NO_CONNECTION;
+    /* The slot is empty again: the main thread may be waiting to refill it. */
+    check_pthread(pthread_cond_signal(&h->worker_free), "pthread_cond_signal");
+    check_pthread(pthread_mutex_unlock(&h->lock), "pthread_mutex_unlock");
+    return conn;
+}
+
+/* Main-thread side: wait until some worker is idle and the slot is empty,
+   then fill the slot and wake one worker. Never drops a connection. */
+static void hand_to_worker(struct handoff *h, int conn, const char *peer, int quiet)
+{
+    check_pthread(pthread_mutex_lock(&h->lock), "pthread_mutex_lock");
+    if (h->idle == 0 && !quiet)
+        printf("no free worker: %s waits\n", peer);
+    while (h->idle == 0 || h->conn != NO_CONNECTION)
+        check_pthread(pthread_cond_wait(&h->worker_free, &h->lock), "pthread_cond_wait");
+    h->conn = conn;
+    memcpy(h->peer, peer, PEER_TEXT_SIZE);
+    h->idle--; /* that worker is promised this connection */
+    check_pthread(pthread_cond_signal(&h->work_ready), "pthread_cond_signal");
+    check_pthread(pthread_mutex_unlock(&h->lock), "pthread_mutex_unlock");
+}
+
+static void *worker_thread(void *arg)
+{
+    const struct worker *self = arg;
+    char who[WHO_SIZE], peer[PEER_TEXT_SIZE];
+    snprintf(who, sizeof who, "worker %ld", self->index);
+    for (;;) {
+        int conn = take_connection(self->handoff, peer);
+        serve_client(conn, who, peer, self->quiet);
+    }
+    return NULL;
+}
+
+/*
+ * Nothing needs cleaning up at Ctrl-C: the kernel closes every socket when
+ * the process ends, and _exit() is safe inside a handler; every thread goes
+ * with the process. (A flag would go unnoticed by a thread blocked in
+ * accept() or pthread_cond_wait().)
+ */
+static void exit_on_signal(int signo)
+{
+    (void)signo;
+    _exit(EXIT_SUCCESS);
+}
+
+/* Start the worker threads and wait until every one of them is idle, so
+   the pool is complete before the first client can come. */
+static void start_worker_threads(struct handoff *h, const struct options *opt)
+{
+    struct worker *workers = calloc((size_t)opt->workers, sizeof *workers);
+    long i;
+    if (workers == NULL)
+        die("calloc");
+    for (i = 0; i < opt->workers; i++) {
+        pthread_t thread;
+        workers[i] = (struct worker){i + 1, opt->quiet, h};
+        check_pthread(pthread_create(&thread, NULL, worker_thread, &workers[i]), "pthread_create");
+        check_pthread(pthread_detach(thread), "pthread_detach");
+    }
+    check_pthread(pthread_mutex_lock(&h->lock), "pthread_mutex_lock");
+    while (h->idle < opt->workers)
+        check_pthread(pthread_cond_wait(&h->worker_free, &h->lock), "pthread_cond_wait");
+    check_pthread(pthread_mutex_unlock(&h->lock), "pthread_mutex_unlock");
+    /* workers stays allocated: the threads use it until the process ends. */
+}
+
+/* The main thread accepts; a worker serves. */
+static void run_thread_pool(const struct options *opt) ERR_NORETURN;
+static void run_thread_pool(const struct options *opt)
+{
+    static struct handoff handoff = {PTHREAD_MUTEX_INITIALIZER,
+                                     PTHREAD_COND_INITIALIZER,
+                                     PTHREAD_COND_INITIALIZER,
+                                     0,
+                                     NO_CONNECTION,
+                                     ""};
+    int listener;
+    start_worker_threads(&handoff, opt);
+    listener = listen_on(opt->addr, opt->port);
+    for (;;) {
+        struct sockaddr_storage from;
+        socklen_t fromlen = sizeof from;
+        char peer[PEER_TEXT_SIZE];
+        int conn = accept(listener, (struct sockaddr *)&from, &fromlen);
+        if (conn < 0) {
+            warn_errno("accept");
+            continue;
+        }
+        peer_text((struct sockaddr *)&from, fromlen, peer, sizeof peer);
+        hand_to_worker(&handoff, conn, peer, opt->quiet);
+    }
+}
+
+/*
+ * Set up before listening, so that a SIGTERM arriving as soon as the
+ * "listening on" line is out finds the server ready for it. In process mode
+ * the supervisor's signals are blocked from here on (see supervise());
+ * *worker_mask receives the mask as it was, for workers and sigsuspend().
+ */
+static void install_signal_handlers(enum pool_mode mode, sigset_t *worker_mask)
+{
+    struct sigaction sa;
+    sigset_t watched;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    /* A client that vanishes would make write() raise SIGPIPE and kill the
+       worker; ignored, write() fails with EPIPE for that client only. */
+    sa.sa_handler = SIG_IGN;
+    if (sigaction(SIGPIPE, &sa, NULL) < 0)
+        die("sigaction");
+    sa.sa_handler = mode == PROCESS_POOL ? note_signal : exit_on_signal;
+    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+        die("sigaction");
+    if (sigprocmask(SIG_BLOCK, NULL, worker_mask) < 0)
+        die("sigprocmask");
+    if (mode == THREAD_POOL)
+        return;
+    if (sigaction(SIGCHLD, &sa, NULL) < 0)
+        die("sigaction");
+    sigemptyset(&watched);
+    sigaddset(&watched, SIGCHLD);
+    sigaddset(&watched, SIGINT);
+    sigaddset(&watched, SIGTERM);
+    if (sigprocmask(SIG_BLOCK, &watched, NULL) < 0)
+        die("sigprocmask");
+}
+
+int main(int argc, char *argv[])
+{
+    struct options opt;
+    sigset_t worker_mask;
+    int listener;
+
+    set_program_name(argv[0]);
+    /* Each log line out as it happens, in one write(), so that lines of
+       workers writing at the same time never mix. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    setvbuf(stderr, NULL, _IOLBF, 0);
+    opt = parse_options(argc, argv);
+    install_signal_handlers(opt.mode, &worker_mask);
+    if (opt.mode == THREAD_POOL)
+        run_thread_pool(&opt); /* never returns */
+    /* The process pool listens first: the workers inherit the socket. */
+    listener = listen_on(opt.addr, opt.port);
+    run_process_pool(listener, &opt, &worker_mask);
+    return EXIT_SUCCESS;
+}

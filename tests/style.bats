@@ -1,0 +1,24 @@
+#!/usr/bin/env bats
+# The sources keep the project's style: clang-format for C, shellcheck for
+# the shell scripts (STYLE.md). Skipped where the tool is not installed.
+
+load helpers
+
+@test "the C sources are formatted by .clang-format (make format)" {
+  command -v clang-format >/dev/null || skip "clang-format is not installed"
+  cd "$ROOT"
+  shopt -s nullglob
+  run clang-format --dry-run --Werror common/*.h labs/*/*.c tests/tools/*.c tests/bench/*.c
+  assert_success
+}
+
+@test "the shell scripts pass shellcheck" {
+  command -v shellcheck >/dev/null || skip "shellcheck is not installed"
+  cd "$ROOT"
+  shopt -s nullglob
+  scripts=(tests/run tests/play tests/idle-cost tests/valgrind-session .ci/run
+    tests/*.bash tests/*.bats tests/scenes/*.bash tests/scenes/*/*.sh tests/scenes/*/*.bash)
+  [[ -f tests/bench/run ]] && scripts+=(tests/bench/run)
+  run shellcheck -S warning -s bash "${scripts[@]}"
+  assert_success
+}
