@@ -46,9 +46,9 @@
 #define MAX_BYTES (64L * 1024 * 1024)
 #define MAX_IDLE 100000
 #define MAX_SECONDS 3600.0
-#define CHUNK_SIZE 16384    /* sent, then read back, before the next chunk */
-#define IDLE_CHECK_MS 2000  /* how long idle connections may take to answer */
-#define LINE_LENGTH 64      /* the request is text in lines this long */
+#define CHUNK_SIZE 16384   /* sent, then read back, before the next chunk */
+#define IDLE_CHECK_MS 2000 /* how long idle connections may take to answer */
+#define LINE_LENGTH 64     /* the request is text in lines this long */
 #define NS_PER_S 1000000000LL
 
 static const char usage[] = "[-c CLIENTS] [-r COUNT | -d SECONDS] [-b BYTES] [-t MS] "
@@ -56,15 +56,15 @@ static const char usage[] = "[-c CLIENTS] [-r COUNT | -d SECONDS] [-b BYTES] [-t
                             "-d SECONDS] [-b BYTES]";
 
 struct options {
-    long clients;      /* -c: clients running at once */
-    long count;        /* -r: operations per client (when seconds is 0) */
-    double seconds;    /* -d: run for this long instead of a count */
-    long bytes;        /* -b: bytes per request */
-    long timeout_ms;   /* -t: the longest any connect, send or receive may take */
-    long idle;         /* -i: idle connections held during the run */
-    int persistent;    /* -p: one connection per client, round trips on it */
-    int upper;         /* -u: the reply is the request in upper case */
-    int floor;         /* -s: a socketpair to an echo thread, no server */
+    long clients;    /* -c: clients running at once */
+    long count;      /* -r: operations per client (when seconds is 0) */
+    double seconds;  /* -d: run for this long instead of a count */
+    long bytes;      /* -b: bytes per request */
+    long timeout_ms; /* -t: the longest any connect, send or receive may take */
+    long idle;       /* -i: idle connections held during the run */
+    int persistent;  /* -p: one connection per client, round trips on it */
+    int upper;       /* -u: the reply is the request in upper case */
+    int floor;       /* -s: a socketpair to an echo thread, no server */
     const char *host, *port;
 };
 
@@ -135,13 +135,25 @@ static double parse_seconds(const char *text)
 
 static struct options parse_options(int argc, char *argv[])
 {
-    struct options opt = {DEFAULT_CLIENTS, DEFAULT_COUNT, 0, DEFAULT_BYTES, DEFAULT_TIMEOUT_MS,
-                          0, 0, 0, 0, NULL, NULL};
+    struct options opt = {DEFAULT_CLIENTS,
+                          DEFAULT_COUNT,
+                          0,
+                          DEFAULT_BYTES,
+                          DEFAULT_TIMEOUT_MS,
+                          0,
+                          0,
+                          0,
+                          0,
+                          NULL,
+                          NULL};
     int c, counted = 0;
     while ((c = getopt(argc, argv, "c:r:d:b:t:i:pus")) != -1) {
         switch (c) {
         case 'c': opt.clients = parse_long(optarg, 1, MAX_CLIENTS, 'c'); break;
-        case 'r': opt.count = parse_long(optarg, 1, LONG_MAX / MAX_CLIENTS, 'r'); counted = 1; break;
+        case 'r':
+            opt.count = parse_long(optarg, 1, LONG_MAX / MAX_CLIENTS, 'r');
+            counted = 1;
+            break;
         case 'd': opt.seconds = parse_seconds(optarg); break;
         case 'b': opt.bytes = parse_long(optarg, 1, MAX_BYTES, 'b'); break;
         case 't': opt.timeout_ms = parse_long(optarg, 1, 3600000, 't'); break;
@@ -249,8 +261,8 @@ static int open_connection(struct client *c)
         int saved = errno;
         snprintf(what, sizeof what, "connect to %s port %s", c->opt->host, c->opt->port);
         if (saved == EINPROGRESS) { /* Linux: SO_SNDTIMEO ran out during connect() */
-            snprintf(what + strlen(what), sizeof what - strlen(what), ": not accepted within %ld ms",
-                     c->opt->timeout_ms);
+            snprintf(what + strlen(what), sizeof what - strlen(what),
+                     ": not accepted within %ld ms", c->opt->timeout_ms);
             saved = 0;
         }
         record_error(c, ERR_CONNECT, what, saved);
@@ -504,7 +516,8 @@ static double percentile_us(const int64_t *sorted, size_t n, double p)
 }
 
 /* Add up the clients and print the one result line. Returns the errors. */
-static long report(const struct options *opt, struct client *clients, double seconds, long idle_served)
+static long report(const struct options *opt, struct client *clients, double seconds,
+                   long idle_served)
 {
     long i, k, attempted = 0, ok = 0, connections = 0, errors = 0, kinds[ERR_KINDS] = {0};
     long long bytes_out = 0, bytes_in = 0;

@@ -219,12 +219,12 @@ static void write_result(const char *file, int status, int early, const struct m
         die("getrusage");
     if (file != NULL && (out = fopen(file, "w")) == NULL)
         die("open %s", file);
-    fprintf(out, "status=%s:%d early=%d user_ms=%.1f sys_ms=%.1f peak_rss_kib=%ld peak_pss_kib=%ld\n",
-            WIFSIGNALED(status) ? "signal" : "exit",
-            WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), early,
-            (double)ru.ru_utime.tv_sec * 1e3 + (double)ru.ru_utime.tv_usec / 1e3,
-            (double)ru.ru_stime.tv_sec * 1e3 + (double)ru.ru_stime.tv_usec / 1e3, peak->rss,
-            peak->pss);
+    fprintf(
+        out, "status=%s:%d early=%d user_ms=%.1f sys_ms=%.1f peak_rss_kib=%ld peak_pss_kib=%ld\n",
+        WIFSIGNALED(status) ? "signal" : "exit",
+        WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), early,
+        (double)ru.ru_utime.tv_sec * 1e3 + (double)ru.ru_utime.tv_usec / 1e3,
+        (double)ru.ru_stime.tv_sec * 1e3 + (double)ru.ru_stime.tv_usec / 1e3, peak->rss, peak->pss);
     if (file != NULL && fclose(out) == EOF)
         die("write %s", file);
 }
