@@ -78,7 +78,7 @@ function latency(us) {
     if (us < 10) return sprintf("%.1f µs", us)
     if (us < 1000) return sprintf("%d µs", us + 0.5)
     if (us < 100000) return sprintf("%.1f ms", us / 1000)
-    if (us < 1000000) return sprintf("%d ms", us / 1000 + 0.5)
+    if (us < 999500) return sprintf("%d ms", us / 1000 + 0.5)
     return sprintf("%.2f s", us / 1000000)
 }
 
