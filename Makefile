@@ -7,7 +7,7 @@
 #     make check LAB=tcp-echo         (one lab's tests)
 
 LABS := $(sort $(patsubst labs/%/Makefile,%,$(wildcard labs/*/Makefile)))
-BUILD_DIRS := $(addprefix labs/,$(LABS)) tests/tools
+BUILD_DIRS := $(addprefix labs/,$(LABS)) tests/tools tests/bench
 C_SOURCES := $(wildcard common/*.h labs/*/*.c tests/tools/*.c tests/bench/*.c)
 
 all: $(BUILD_DIRS)
@@ -24,6 +24,9 @@ demo: all
 transcripts: all
 	tests/play update
 
+bench: all
+	tests/bench/run
+
 format:
 	clang-format -i $(C_SOURCES)
 
@@ -35,7 +38,8 @@ help:
 	@echo 'make demo         build, then run a narrated session of every lab'
 	@echo 'make check        build, then run every test (LAB=name: one lab)'
 	@echo 'make transcripts  rewrite the handouts transcripts from a fresh run'
+	@echo 'make bench        build, then measure every server design side by side'
 	@echo 'make format       format the C sources with clang-format'
 	@echo 'make clean        remove everything the build made'
 
-.PHONY: all check demo transcripts format clean help $(BUILD_DIRS)
+.PHONY: all check demo transcripts bench format clean help $(BUILD_DIRS)
