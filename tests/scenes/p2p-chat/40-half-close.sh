@@ -6,7 +6,7 @@ server_log '^peer connected from'
 say "q at the server: shutdown(SHUT_WR) sends a FIN, but the server still reads."
 typed server "q"
 await 'ss -Htn state fin-wait-2 "( sport = :$PORT )" | grep -q .'
-show 'ss -Htan "( sport = :$PORT or dport = :$PORT )" | awk '\''{ print $1, $4, $5 }'\'' | sort'
+show 'ss -Htan exclude time-wait "( sport = :$PORT or dport = :$PORT )" | awk '\''{ print $1, $4, $5 }'\'' | sort'
 say "What the peer still sends arrives and is printed."
 show 'echo "wait, one more thing" >&5'
 server_log '^peer: wait, one more thing$'
