@@ -214,7 +214,8 @@ connected() {
   client_exits held
   client_exits waiting
   run cat "$SERVER_OUT"
-  assert_output --regexp '^listening on [^\n]*$'
+  assert_line --index 0 --regexp '^listening on '
+  assert_equal "${#lines[@]}" 1 # nothing but the listening line
 }
 
 @test "a worker killed with SIGKILL is replaced, and the pool serves on" {

@@ -140,7 +140,8 @@ CLIENT="$LABS/tcp-echo/client"
   assert_output "quiet"
   stop_server
   run cat "$SERVER_OUT"
-  assert_output --regexp '^listening on [^\n]*$'
+  assert_line --index 0 --regexp '^listening on '
+  assert_equal "${#lines[@]}" 1 # nothing but the listening line
 }
 
 @test "a bad command line exits 2 with a usage line" {

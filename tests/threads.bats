@@ -309,7 +309,8 @@ sanitized_build() { grep -q -- -fsanitize "$LABS/threads/.build-flags" 2>/dev/nu
   assert_line "[thread 3] quiet"
   stop_server
   run cat "$SERVER_OUT"
-  assert_output --regexp '^listening on [^\n]*$'
+  assert_line --index 0 --regexp '^listening on '
+  assert_equal "${#lines[@]}" 1 # nothing but the listening line
 }
 
 @test "a bad command line exits 2 with a usage line" {
