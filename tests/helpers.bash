@@ -138,7 +138,7 @@ start_server() {
     fi
     sleep "$POLL_INTERVAL"
   done
-  SERVER_PORT=$(sed -n '1s/^listening on .* port \([0-9][0-9]*\)$/\1/p' "$SERVER_OUT")
+  SERVER_PORT=$(sed -n '1s/^listening on .* port \([0-9][0-9]*\) (pid [0-9]*)$/\1/p' "$SERVER_OUT")
   [[ -n $SERVER_PORT && $SERVER_PORT != 0 ]]
 }
 
@@ -228,6 +228,15 @@ teardown() {
     { wait "$pid"; } 2>/dev/null # reap it quietly (no "Killed" message)
   done
   return "$status"
+}
+
+# first_line_names_server : the server's first line is "listening on 127.0.0.1
+# port N (pid P)" with its real port N and its own pid P (under a subreaper,
+# the server's, not the subreaper's).
+first_line_names_server() {
+  local pid=${SERVER_CHILD_PID:-$SERVER_PID}
+  run head -n 1 "$SERVER_OUT"
+  assert_output "listening on 127.0.0.1 port $SERVER_PORT (pid $pid)"
 }
 
 # fork-zombie, reaper: start_server_under_subreaper LAB [OPTIONS...] is

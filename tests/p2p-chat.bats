@@ -35,14 +35,13 @@ peer_lines_are() { grep -a '^peer: ' "$1" | cmp -s - "$2"; }
 
 @test "the server says where it listens, on the port the kernel chose" {
   start_server_with_fifo p2p-chat
-  run head -n 1 "$SERVER_OUT"
-  assert_output --regexp '^listening on 127\.0\.0\.1 port [1-9][0-9]*$'
+  first_line_names_server
 }
 
 @test "a line typed at the client is printed by the server as peer: LINE" {
   start_server_with_fifo p2p-chat
   chat_with alice
-  assert file_has "$SERVER_OUT" '^peer connected from 127\.0\.0\.1 port [0-9]+$'
+  assert file_has "$SERVER_OUT" '^peer connected from 127\.0\.0\.1 port [0-9]+ \(pid [0-9]+\)$'
   send_line alice "hello server"
   eventually file_has "$SERVER_OUT" '^peer: hello server$'
 }
@@ -359,16 +358,16 @@ send_queue_over() {
 @test "-b ::1 serves IPv6" {
   has_ipv6 || skip "this machine has no IPv6"
   start_server_with_fifo p2p-chat -b ::1
-  assert file_has "$SERVER_OUT" '^listening on ::1 port [0-9]+$'
+  assert file_has "$SERVER_OUT" '^listening on ::1 port [0-9]+ \(pid [0-9]+\)$'
   run "$CLIENT" ::1 "$SERVER_PORT" <<<"over IPv6"
   assert_success
   eventually file_has "$SERVER_OUT" '^peer: over IPv6$'
-  assert file_has "$SERVER_OUT" '^peer connected from ::1 port [0-9]+$'
+  assert file_has "$SERVER_OUT" '^peer connected from ::1 port [0-9]+ \(pid [0-9]+\)$'
 }
 
 @test "-b 0.0.0.0 serves every IPv4 interface" {
   start_server_with_fifo p2p-chat -b 0.0.0.0
-  assert file_has "$SERVER_OUT" '^listening on 0\.0\.0\.0 port [0-9]+$'
+  assert file_has "$SERVER_OUT" '^listening on 0\.0\.0\.0 port [0-9]+ \(pid [0-9]+\)$'
   run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"any"
   assert_success
   eventually file_has "$SERVER_OUT" '^peer: any$'

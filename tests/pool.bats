@@ -42,12 +42,10 @@ connected() {
 
 @test "the server says where it listens, in both modes" {
   start_server pool
-  run head -n 1 "$SERVER_OUT"
-  assert_output --regexp '^listening on 127\.0\.0\.1 port [1-9][0-9]*$'
+  first_line_names_server
   stop_server
   start_server pool -m thread
-  run head -n 1 "$SERVER_OUT"
-  assert_output --regexp '^listening on 127\.0\.0\.1 port [1-9][0-9]*$'
+  first_line_names_server
 }
 
 @test "the reply is the line in upper case, in both modes" {
@@ -191,7 +189,7 @@ connected() {
   start_server pool -m thread -n 2
   run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"x"
   eventually file_has "$SERVER_OUT" '^worker [12]: 127\.0\.0\.1 port [0-9]+ closed$'
-  assert file_has "$SERVER_OUT" '^worker [12]: connection from 127\.0\.0\.1 port [0-9]+$'
+  assert file_has "$SERVER_OUT" '^worker [12]: connection from 127\.0\.0\.1 port [0-9]+ \(pid [0-9]+\)$'
 }
 
 @test "-q silences the per-connection lines but not the workers' starts" {
@@ -430,7 +428,7 @@ connected() {
   run --separate-stderr "$CLIENT" -n 6 -d 5 127.0.0.1 "$SERVER_PORT"
   assert_success
   assert_equal "${#lines[@]}" 7
-  assert_line --index 0 --regexp '^local address 127\.0\.0\.1 port [0-9]+$'
+  assert_line --index 0 --regexp '^local address 127\.0\.0\.1 port [0-9]+ \(pid [0-9]+\)$'
   for i in 1 2 3 4 5 6; do
     assert_line --index "$i" --regexp "$WORD_REPLY"
   done
@@ -464,7 +462,7 @@ connected() {
   for i in 1 2 3; do
     mine=$(grep "^\[client $i\] " <<<"$output")
     assert_equal "$(wc -l <<<"$mine")" 5
-    head -n 1 <<<"$mine" | grep -qE '^\[client [0-9]+\] local address 127\.0\.0\.1 port [0-9]+$'
+    head -n 1 <<<"$mine" | grep -qE '^\[client [0-9]+\] local address 127\.0\.0\.1 port [0-9]+ \(pid [0-9]+\)$'
     assert_equal "$(tail -n +2 <<<"$mine" | grep -cE "^\[client $i\] ${WORD_REPLY#^}")" 4
   done
   # All three were connected before the first one left.
@@ -540,7 +538,7 @@ connected() {
   assert_output "VIA LOCALHOST"
   stop_server
   start_server pool -m thread -b 0.0.0.0
-  assert file_has "$SERVER_OUT" '^listening on 0\.0\.0\.0 port [0-9]+$'
+  assert file_has "$SERVER_OUT" '^listening on 0\.0\.0\.0 port [0-9]+ \(pid [0-9]+\)$'
   run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"any"
   assert_output "ANY"
 }
@@ -549,10 +547,10 @@ connected() {
   has_ipv6 || skip "this machine has no IPv6"
   for mode in process thread; do
     start_server pool -m "$mode" -b ::1
-    assert file_has "$SERVER_OUT" '^listening on ::1 port [0-9]+$'
+    assert file_has "$SERVER_OUT" '^listening on ::1 port [0-9]+ \(pid [0-9]+\)$'
     run "$CLIENT" ::1 "$SERVER_PORT" <<<"over IPv6"
     assert_output "OVER IPV6"
-    eventually file_has "$SERVER_OUT" ': connection from ::1 port [0-9]+$'
+    eventually file_has "$SERVER_OUT" ': connection from ::1 port [0-9]+ \(pid [0-9]+\)$'
     stop_server
   done
 }

@@ -38,8 +38,7 @@ no_child_left_within() {
 
 @test "the server says where it listens, on the port the kernel chose" {
   start_reaper
-  run head -n 1 "$SERVER_OUT"
-  assert_output --regexp '^listening on 127\.0\.0\.1 port [1-9][0-9]*$'
+  first_line_names_server
 }
 
 @test "a child that ends is reaped at once, and its exit status logged" {
@@ -205,15 +204,15 @@ no_child_left_within() {
 @test "-b ::1 serves IPv6" {
   has_ipv6 || skip "this machine has no IPv6"
   start_reaper -b ::1
-  assert file_has "$SERVER_OUT" '^listening on ::1 port [0-9]+$'
+  assert file_has "$SERVER_OUT" '^listening on ::1 port [0-9]+ \(pid [0-9]+\)$'
   run "$CLIENT" ::1 "$SERVER_PORT" <<<"over IPv6"
   assert_output "over IPv6"
-  eventually file_has "$SERVER_OUT" '^parent pid [0-9]+: connection from ::1 port [0-9]+$'
+  eventually file_has "$SERVER_OUT" '^parent pid [0-9]+: connection from ::1 port [0-9]+ \(pid [0-9]+\)$'
 }
 
 @test "-b 0.0.0.0 serves every IPv4 interface" {
   start_reaper -b 0.0.0.0
-  assert file_has "$SERVER_OUT" '^listening on 0\.0\.0\.0 port [0-9]+$'
+  assert file_has "$SERVER_OUT" '^listening on 0\.0\.0\.0 port [0-9]+ \(pid [0-9]+\)$'
   run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"any"
   assert_output "any"
 }

@@ -90,8 +90,7 @@ release_holder() {
 
 @test "the server says where it listens, on the port the kernel chose" {
   start_server select
-  run head -n 1 "$SERVER_OUT"
-  assert_output --regexp '^listening on 127\.0\.0\.1 port [1-9][0-9]*$'
+  first_line_names_server
 }
 
 @test "the client echoes a line and exits 0" {
@@ -326,16 +325,16 @@ release_holder() {
 @test "-b ::1 serves IPv6" {
   has_ipv6 || skip "this machine has no IPv6"
   start_server select -b ::1
-  assert file_has "$SERVER_OUT" '^listening on ::1 port [0-9]+$'
+  assert file_has "$SERVER_OUT" '^listening on ::1 port [0-9]+ \(pid [0-9]+\)$'
   run "$CLIENT" ::1 "$SERVER_PORT" <<<"over IPv6"
   assert_success
   assert_output "over IPv6"
-  eventually file_has "$SERVER_OUT" '^connection from ::1 port [0-9]+$'
+  eventually file_has "$SERVER_OUT" '^connection from ::1 port [0-9]+ \(pid [0-9]+\)$'
 }
 
 @test "-b 0.0.0.0 serves every IPv4 interface" {
   start_server select -b 0.0.0.0
-  assert file_has "$SERVER_OUT" '^listening on 0\.0\.0\.0 port [0-9]+$'
+  assert file_has "$SERVER_OUT" '^listening on 0\.0\.0\.0 port [0-9]+ \(pid [0-9]+\)$'
   run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"any"
   assert_output "any"
 }
@@ -344,9 +343,10 @@ release_holder() {
   start_server select -q
   run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"quiet"
   assert_output "quiet"
+  local pid=$SERVER_PID
   stop_server
   run cat "$SERVER_OUT"
-  assert_output $'listening on 127.0.0.1 port '"$SERVER_PORT"$'\nSIGTERM: shutting down'
+  assert_output $'listening on 127.0.0.1 port '"$SERVER_PORT (pid $pid)"$'\nSIGTERM: shutting down'
 }
 
 @test "a bad command line exits 2 with a usage line" {

@@ -148,7 +148,7 @@ static int listen_on(const char *addr, const char *port)
     if (getsockname(fd, (struct sockaddr *)&bound, &boundlen) < 0)
         die("getsockname");
     peer_text((struct sockaddr *)&bound, boundlen, where, sizeof where);
-    printf("listening on %s\n", where);
+    printf("listening on %s (pid %ld)\n", where, (long)getpid());
     fflush(stdout);
     return fd;
 }

@@ -119,7 +119,7 @@ server() {
     SERVER_PID=$(pgrep -P "$SERVER_JOB")
   fi
   mask "$SERVER_PID" "$SHOWN_SERVER_PID"
-  PORT=$(sed -n '1s/.* port \([0-9]*\)$/\1/p' "$SCENE_TMP/server.out")
+  PORT=$(sed -n '1s/.* port \([0-9]*\) (pid [0-9]*)$/\1/p' "$SCENE_TMP/server.out")
   mask "$PORT" "$SCENE_DEFAULT_PORT"
   new_lines server
 }
@@ -211,7 +211,7 @@ server_with_terminal() {
   TERMINAL_PID[server]=$SERVER_PID
   TERMINAL_FD[server]=$fd # so that no client inherits it
   wait_for_line server '^listening on '
-  PORT=$(sed -n '1s/.* port \([0-9]*\)$/\1/p' "$SCENE_TMP/server.out")
+  PORT=$(sed -n '1s/.* port \([0-9]*\) (pid [0-9]*)$/\1/p' "$SCENE_TMP/server.out")
   mask "$PORT" "$SCENE_DEFAULT_PORT"
   new_lines server
 }
