@@ -165,7 +165,7 @@ a_port_nobody_listens_on() {
   local meter=$SPAWNED_PID
   eventually file_has "$BATS_TEST_TMPDIR/server.out" '^listening on '
   local port
-  port=$(sed -n '1s/.* port //p' "$BATS_TEST_TMPDIR/server.out")
+  port=$(sed -n '1s/.* port \([0-9]*\) (pid [0-9]*)$/\1/p' "$BATS_TEST_TMPDIR/server.out")
   "$LOADGEN" -c 2 -r 200 127.0.0.1 "$port" >/dev/null
   kill -TERM "$meter"
   wait "$meter"
