@@ -62,3 +62,30 @@ labs() {
     done < <(grep -oE '\]\([^)]+\)' "$handout" | sed 's/^](//; s/)$//')
   done
 }
+
+# exercises HANDOUT : "N<TAB>text" for each exercise, its lines joined.
+exercises() {
+  sed -n '/^## Exercises$/,/^## /p' "$1" | awk '
+    /^[0-9]+\. / { if (n) print n "\t" text; n = $1 + 0; text = $0; next }
+    /^## / { next }
+    n { text = text " " $0 }
+    END { if (n) print n "\t" text }'
+}
+
+@test "every exercise names the lesson that checks its outcome" {
+  for handout in "$ROOT"/handouts/[0-9][0-9]-*.md; do
+    lab=$(basename "$handout" .md)
+    lab=${lab#[0-9][0-9]-}
+    while IFS=$'\t' read -r number text; do
+      [[ -n $number ]] || continue
+      lessons=$(grep -oE '<!-- lesson: [a-z0-9-]+ -->' <<<"$text" | sed 's/<!-- lesson: //; s/ -->//')
+      [[ -n $lessons ]] || fail "$(basename "$handout") exercise $number names no '<!-- lesson: NAME -->'"
+      for name in $lessons; do
+        file=$(ls "$ROOT/tests/lessons/$lab/$name".{patch,bats} 2>/dev/null | head -n 1)
+        [[ -n $file ]] || fail "$(basename "$handout") exercise $number: no tests/lessons/$lab/$name.patch or .bats"
+        grep -qE "^(# )?Lesson: (exercise|solution) $number\$" "$file" ||
+          fail "$file does not say 'Lesson: exercise $number' (or solution $number)"
+      done
+    done <<<"$(exercises "$handout")"
+  done
+}

@@ -24,7 +24,7 @@
 
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$TESTS_DIR")
-LABS="$ROOT/labs"
+LABS=${LESSON_LABS:-$ROOT/labs} # tests/lessons/run points it at a changed copy
 PEER="$TESTS_DIR/tools/peer"
 
 bats_require_minimum_version 1.5.0

@@ -17,6 +17,7 @@ load helpers
   cd "$ROOT"
   shopt -s nullglob
   scripts=(tests/run tests/play tests/idle-cost tests/valgrind-session .ci/run
+    tests/lessons/run tests/lessons/*/*.bats
     tests/*.bash tests/*.bats tests/scenes/*.bash tests/scenes/*/*.sh tests/scenes/*/*.bash)
   [[ -f tests/bench/run ]] && scripts+=(tests/bench/run)
   run shellcheck -S warning -s bash "${scripts[@]}"
