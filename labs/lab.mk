@@ -38,7 +38,7 @@ endif
 
 all: $(PROGRAMS)
 
-$(PROGRAMS): %: %.c $(COMMON)/err.h $(FLAGS_FILE)
+$(PROGRAMS): %: %.c $(COMMON)/labs.h $(FLAGS_FILE)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 clean:

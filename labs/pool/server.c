@@ -25,12 +25,16 @@
  * Usage:   server [-m process|thread] [-n N] [-b ADDR] [-q] [PORT]
  *          (default: process mode, 3 workers, 127.0.0.1 port 20446)
  */
-#include "err.h"
+#include "labs.h"
 
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -555,9 +559,9 @@ int main(int argc, char *argv[])
 
     set_program_name(argv[0]);
     /* Each log line out as it happens, in one write(), so that lines of
-       workers writing at the same time never mix. */
+       workers writing at the same time never mix (labs.h writes each error
+       message with one write already). */
     setvbuf(stdout, NULL, _IOLBF, 0);
-    setvbuf(stderr, NULL, _IOLBF, 0);
     opt = parse_options(argc, argv);
     install_signal_handlers(opt.mode, &worker_mask);
     if (opt.mode == THREAD_POOL)
