@@ -5,6 +5,8 @@
 # Variables reach every lab's build (see labs/lab.mk):
 #     make CC=clang   make WERROR=1   make SANITIZE=address,undefined
 #     make check LAB=tcp-echo         (one lab's tests)
+#     make demo LAB=reaper            (one lab's sessions)
+#     make CFLAGS=-O0                 (your CFLAGS, CPPFLAGS, LDFLAGS: the build keeps its own)
 
 LABS := $(sort $(patsubst labs/%/Makefile,%,$(wildcard labs/*/Makefile)))
 BUILD_DIRS := $(addprefix labs/,$(LABS)) tests/tools tests/bench
@@ -19,7 +21,7 @@ check: all
 	tests/run
 
 demo: all
-	tests/play demo
+	tests/play demo $(LAB)
 
 transcripts: all
 	tests/play update
@@ -35,7 +37,7 @@ clean:
 
 help:
 	@echo 'make              build every lab (labs/*/server and client)'
-	@echo 'make demo         build, then run a narrated session of every lab'
+	@echo 'make demo         build, then run a narrated session of every lab (LAB=name: one lab)'
 	@echo 'make check        build, then run every test (LAB=name: one lab)'
 	@echo 'make transcripts  rewrite the handouts transcripts from a fresh run'
 	@echo 'make bench        build, then measure every server design side by side'

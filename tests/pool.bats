@@ -260,25 +260,60 @@ connected() {
   assert_output "SERVED"
 }
 
-@test "workers of a server killed with SIGKILL leave after their next client" {
-  # The subreaper adopts the orphaned worker (and reaps it), in place of PID 1.
-  start_server_under_subreaper pool -n 1
-  eventually has_workers "$SERVER_CHILD_PID" 1
-  worker=$(live_children "$SERVER_CHILD_PID")
-  kill -KILL "$SERVER_CHILD_PID"
-  eventually eval "child_pids $SERVER_PID | grep -qx $worker"
-  # Orphaned, the worker still holds the listening socket and serves...
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"orphaned"
-  assert_output "ORPHANED"
-  # ... then notices it was adopted and leaves.
-  eventually file_has "$SERVER_OUT" "^worker pid $worker: the server is gone, leaving\$"
-  eventually file_has "$SERVER_ERR" "^subreaper: reaped adopted pid $worker, exit status 0\$"
-  pid=$SERVER_PID
+# subreaper_exits_killed : the server run by the subreaper was killed with
+# SIGKILL; once its orphans are gone too, the subreaper exits 128 + 9.
+subreaper_exits_killed() {
+  local pid=$SERVER_PID status=0
   SERVER_PID=
   eventually eval "! is_running $pid"
-  status=0
   wait "$pid" || status=$?
   assert_equal "$status" $((128 + 9))
+}
+
+@test "idle workers of a server killed with SIGKILL leave at once, and the port is free again" {
+  # The subreaper adopts the orphaned workers (and reaps them), in place of PID 1.
+  start_server_under_subreaper pool -n 3
+  eventually has_workers "$SERVER_CHILD_PID" 3
+  workers=$(live_children "$SERVER_CHILD_PID")
+  kill -KILL "$SERVER_CHILD_PID"
+  # No client comes: the workers notice the supervisor's death by themselves.
+  for worker in $workers; do
+    eventually eval "! is_running $worker"
+    assert file_has "$SERVER_OUT" "^worker pid $worker: the server is gone, leaving\$"
+    eventually file_has "$SERVER_ERR" "^subreaper: reaped adopted pid $worker, exit status 0\$"
+  done
+  subreaper_exits_killed
+  # Nobody holds the listening socket any more: a new server binds the very
+  # same port at once.
+  spawn /dev/null "$BATS_TEST_TMPDIR/second.out" "$BATS_TEST_TMPDIR/second.err" \
+    "$SERVER" -n 1 "$SERVER_PORT"
+  second=$SPAWNED_PID
+  eventually file_has "$BATS_TEST_TMPDIR/second.out" "^listening on 127\.0\.0\.1 port $SERVER_PORT "
+  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"new server"
+  assert_output "NEW SERVER"
+  kill -TERM "$second"
+  wait "$second"
+}
+
+@test "a worker busy when its server is killed with SIGKILL finishes its client, then leaves" {
+  start_server_under_subreaper pool -n 2
+  eventually has_workers "$SERVER_CHILD_PID" 2
+  start_client talker pool 127.0.0.1 "$SERVER_PORT"
+  connected talker before
+  busy=$(sed -n 's/^worker pid \([0-9]*\): connection from.*/\1/p' "$SERVER_OUT")
+  idle=$(live_children "$SERVER_CHILD_PID" | grep -vx "$busy")
+  kill -KILL "$SERVER_CHILD_PID"
+  eventually file_has "$SERVER_OUT" "^worker pid $idle: the server is gone, leaving\$"
+  # The busy worker still serves its client to the end...
+  connected talker "after the server died"
+  is_running "$busy"
+  end_input talker
+  client_exits talker
+  assert_equal "$CLIENT_STATUS" 0
+  # ... and only then leaves.
+  eventually file_has "$SERVER_OUT" "^worker pid $busy: the server is gone, leaving\$"
+  eventually file_has "$SERVER_ERR" "^subreaper: reaped adopted pid $busy, exit status 0\$"
+  subreaper_exits_killed
 }
 
 @test "SIGTERM stops every worker: none is left alive, not even as a zombie" {

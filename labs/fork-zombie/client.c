@@ -15,10 +15,14 @@
  *
  * Usage:   client [-n N] [HOST [PORT]]         (default localhost 5100)
  */
-#include "err.h"
+#include "labs.h"
 
+#include <errno.h>
 #include <netdb.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -90,13 +94,12 @@ static void echo_line(int sock, const char *line, size_t len, const char *prefix
         die("write to stdout");
     while (done < len) {
         size_t chunk = len - done < CHUNK_SIZE ? len - done : CHUNK_SIZE;
-        ssize_t got;
+        size_t got;
         if (write_all(sock, line + done, chunk) < 0)
             die("send");
-        got = read_exactly(sock, reply, chunk);
-        if (got < 0)
+        if (read_exactly(sock, reply, chunk, &got) < 0)
             die("receive");
-        if ((size_t)got < chunk)
+        if (got < chunk)
             die_msg("the server closed the connection before replying in full");
         if (fwrite(reply, 1, chunk, stdout) != chunk)
             die("write to stdout");
@@ -168,15 +171,10 @@ static struct text read_input(void)
    pid. It leaves with _exit(): stdio buffers are not flushed twice. */
 static void talk_as_child(const char *host, const char *port, const struct text *in)
 {
-    static char error_buffer[BUFSIZ];
     char prefix[PID_PREFIX_SIZE];
     size_t start = 0;
     int sock;
     exit_after_fork();
-    /* stderr is unbuffered: an error message goes out in several writes, and
-       the messages of several children would mix mid-line. Line-buffered,
-       each message is one write. */
-    setvbuf(stderr, error_buffer, _IOLBF, sizeof error_buffer);
     snprintf(prefix, sizeof prefix, "pid %ld: ", (long)getpid());
     sock = connect_to(host, port);
     while (start < in->len) {

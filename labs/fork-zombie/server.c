@@ -18,11 +18,15 @@
  *
  * Usage:   server [-b ADDR] [-q] [PORT]      (default 127.0.0.1 port 5100)
  */
-#include "err.h"
+#include "labs.h"
 
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -245,7 +249,7 @@ static void fork_child(int listener, int conn, const char *peer, int quiet)
     else if (pid == 0)
         serve_in_child(listener, conn, peer, quiet);
     else if (remember_child(pid) < 0) {
-        fprintf(stderr, "server: no memory to remember child pid %ld: stopping it\n", (long)pid);
+        warn_msg("no memory to remember child pid %ld: stopping it", (long)pid);
         kill(pid, SIGTERM);
     }
     mask_stop_signals(SIG_UNBLOCK);

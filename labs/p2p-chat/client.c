@@ -19,12 +19,16 @@
  *
  * Usage:   client [HOST [PORT]]         (default localhost 5000)
  */
-#include "err.h"
+#include "labs.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -278,9 +282,7 @@ static enum chat_end continue_leaving(struct chat *c)
         c->half_closed = 1;
     }
     if (now_ms() >= c->deadline_ms) {
-        fflush(stdout);
-        fprintf(stderr, "%s: the peer did not close within %d ms; closing anyway\n", err_program,
-                LEAVE_TIMEOUT_MS);
+        warn_msg("the peer did not close within %d ms; closing anyway", LEAVE_TIMEOUT_MS);
         return c->leaving;
     }
     return CHAT_GOES_ON;

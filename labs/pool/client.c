@@ -23,10 +23,14 @@
  * Usage:   client [-n COUNT] [-d MS] [-c N] [HOST [PORT]]
  *          (default localhost 20446; with -c or -d alone COUNT is 5)
  */
-#include "err.h"
+#include "labs.h"
 
+#include <errno.h>
 #include <netdb.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -47,12 +51,14 @@
 
 static const char usage[] = "[-n COUNT] [-d MS] [-c N] [HOST [PORT]]";
 
-/* The notes' messages. The longest, with its newline, fits in a reply buffer. */
+/* The notes' messages. */
 static const char *const words[] = {
     "hello", "bye", "why", "yes", "no", "maybe", "are you sure", "why not?",
 };
 #define WORD_COUNT (sizeof words / sizeof words[0])
-#define LONGEST_WORD 16
+/* Room for a word and its newline; a longer word is an error (checked where
+   the message is made), never a message cut short. */
+#define MESSAGE_SIZE 64
 
 struct options {
     const char *host, *port;
@@ -160,13 +166,12 @@ static void echo_line(int sock, const char *line, size_t len)
     size_t done = 0;
     while (done < len) {
         size_t chunk = len - done < CHUNK_SIZE ? len - done : CHUNK_SIZE;
-        ssize_t got;
+        size_t got;
         if (write_all(sock, line + done, chunk) < 0)
             die("send");
-        got = read_exactly(sock, reply, chunk);
-        if (got < 0)
+        if (read_exactly(sock, reply, chunk, &got) < 0)
             die("receive");
-        if ((size_t)got < chunk)
+        if (got < chunk)
             die_msg("the server closed the connection before replying in full");
         if (fwrite(reply, 1, chunk, stdout) != chunk)
             die("write to stdout");
@@ -250,18 +255,21 @@ static void talk_randomly(const struct options *opt, const char *label)
     long i;
     print_local_address(sock, label);
     for (i = 0; i < opt->count; i++) {
-        char message[LONGEST_WORD], reply[LONGEST_WORD];
-        int len = snprintf(message, sizeof message, "%s\n", words[random_below(WORD_COUNT)]);
-        ssize_t got;
+        char message[MESSAGE_SIZE], reply[MESSAGE_SIZE];
+        const char *word = words[random_below(WORD_COUNT)];
+        int n = snprintf(message, sizeof message, "%s\n", word);
+        size_t len, got;
+        if (n < 0 || (size_t)n >= sizeof message)
+            die_msg("the word \"%s\" does not fit in %d bytes", word, MESSAGE_SIZE);
+        len = (size_t)n;
         pause_randomly(opt->pause_ms);
-        if (write_all(sock, message, (size_t)len) < 0)
+        if (write_all(sock, message, len) < 0)
             die("send");
-        got = read_exactly(sock, reply, (size_t)len);
-        if (got < 0)
+        if (read_exactly(sock, reply, len, &got) < 0)
             die("receive");
         if (got < len)
             die_msg("the server closed the connection before replying in full");
-        printf("%s%.*s", label, len, reply);
+        printf("%s%.*s", label, n, reply);
     }
     if (close(sock) < 0)
         die("close");
@@ -319,10 +327,9 @@ int main(int argc, char *argv[])
     int sock;
 
     set_program_name(argv[0]);
-    /* One line, one write(): lines of clients running at once stay whole,
-       error messages included. */
+    /* One line, one write(): lines of clients running at once stay whole
+       (labs.h writes each error message with one write already). */
     setvbuf(stdout, NULL, _IOLBF, 0);
-    setvbuf(stderr, NULL, _IOLBF, 0);
     opt = parse_options(argc, argv);
     /* If the server goes away, send() should fail with EPIPE and a message,
        not kill the client silently with SIGPIPE. */

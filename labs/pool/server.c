@@ -25,12 +25,18 @@
  * Usage:   server [-m process|thread] [-n N] [-b ADDR] [-q] [PORT]
  *          (default: process mode, 3 workers, 127.0.0.1 port 20446)
  */
-#include "err.h"
+#include "labs.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -207,47 +213,94 @@ static void note_signal(int signo)
         stop_requested = 1;
 }
 
+/*
+ * Not the lesson: surviving a killed supervisor (skip on a first reading).
+ * A supervisor killed with SIGKILL cannot stop its workers, and orphaned
+ * workers waiting in accept() would keep the port for ever. So before the
+ * first fork the supervisor makes a pipe and keeps its write end; each
+ * worker closes its copy of that end and watches the read end. Nobody ever
+ * writes to the pipe: when the supervisor dies, however it dies, the kernel
+ * closes its write end, and the read end reports end of file at once.
+ * (Linux's prctl(PR_SET_PDEATHSIG) would do this, but only on Linux.)
+ */
+static int supervisor_gone(int alive_read)
+{
+    char byte;
+    return read_some(alive_read, &byte, 1) == 0;
+}
+
+/* Accept one connection if it is still there. The listening socket is
+   non-blocking (see run_process_pool()): every idle worker's poll() wakes
+   for a new connection and only one accept() gets it; for the others it
+   fails with EAGAIN (or EWOULDBLOCK), which is no error. Returns -1 then. */
+static int take_connection_if_any(int listener, const char *who, char *peer)
+{
+    struct sockaddr_storage from;
+    socklen_t fromlen = sizeof from;
+    int flags, conn = accept(listener, (struct sockaddr *)&from, &fromlen);
+    if (conn < 0) {
+        /* Another worker took it, or the client gave up before we did
+           (ECONNABORTED): not our problem, keep going. */
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED)
+            warn_errno("%s: accept", who);
+        return -1;
+    }
+    /* On macOS and the BSDs an accepted socket inherits O_NONBLOCK from
+       the listener (on Linux it does not): serve it blocking, as before. */
+    flags = fcntl(conn, F_GETFL);
+    if (flags < 0 || fcntl(conn, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+        warn_errno("%s: fcntl", who);
+        close(conn);
+        return -1;
+    }
+    peer_text((struct sockaddr *)&from, fromlen, peer, PEER_TEXT_SIZE);
+    return conn;
+}
+
 /* A worker's life: take the next connection, serve it, again. Several
-   processes may block in accept() on the same socket: the kernel hands each
-   connection to exactly one of them. */
-static void worker_loop(int listener, pid_t parent, int quiet) ERR_NORETURN;
-static void worker_loop(int listener, pid_t parent, int quiet)
+   processes wait on the same listening socket: the kernel hands each
+   connection to exactly one of them. Each also watches the pipe that tells
+   it the supervisor is gone (not the lesson, see supervisor_gone()). */
+static void worker_loop(int listener, int alive_read, int quiet) ERR_NORETURN;
+static void worker_loop(int listener, int alive_read, int quiet)
 {
     char who[WHO_SIZE];
     snprintf(who, sizeof who, "worker pid %ld", (long)getpid());
     for (;;) {
-        struct sockaddr_storage from;
-        socklen_t fromlen = sizeof from;
+        struct pollfd watch[2] = {{listener, POLLIN, 0}, {alive_read, POLLIN, 0}};
         char peer[PEER_TEXT_SIZE];
-        int conn = accept(listener, (struct sockaddr *)&from, &fromlen);
-        if (conn < 0) {
-            /* The connection may have failed before we took it (another
-               worker's client is not our problem either): keep going. */
-            warn_errno("%s: accept", who);
-            continue;
+        int conn;
+        if (poll(watch, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            die("%s: poll", who);
         }
-        peer_text((struct sockaddr *)&from, fromlen, peer, sizeof peer);
-        serve_client(conn, who, peer, quiet);
-        /* A parent killed with SIGKILL cannot stop us; rather than serve on
-           unsupervised for ever, leave once we notice we were adopted. */
-        if (getppid() != parent) {
+        if (watch[1].revents != 0 && supervisor_gone(alive_read)) {
             printf("%s: the server is gone, leaving\n", who);
             fflush(stdout);
             _exit(EXIT_SUCCESS);
         }
+        if (watch[0].revents == 0)
+            continue;
+        conn = take_connection_if_any(listener, who, peer);
+        if (conn >= 0)
+            serve_client(conn, who, peer, quiet); /* a busy worker leaves after */
     }
 }
 
 /* Fork one worker. In the child: undo the parent's signal set-up, then
    serve for ever. Returns the worker's pid, or -1 if fork failed. */
-static pid_t start_worker(int listener, const sigset_t *worker_mask, int quiet)
+static pid_t start_worker(int listener, const int alive[2], const sigset_t *worker_mask, int quiet)
 {
-    pid_t parent = getpid(), pid;
+    pid_t pid;
     fflush(stdout); /* or the child would print the parent's pending lines too */
     pid = fork();
     if (pid != 0)
         return pid;
     exit_after_fork();
+    /* Only the supervisor may hold the write end (see supervisor_gone()). */
+    if (close(alive[1]) < 0)
+        die("close in worker");
     /* SIGTERM from the parent should simply end a worker. Ctrl-C reaches the
        whole process group, but stopping workers is the parent's job. */
     if (signal(SIGTERM, SIG_DFL) == SIG_ERR || signal(SIGCHLD, SIG_DFL) == SIG_ERR ||
@@ -255,7 +308,7 @@ static pid_t start_worker(int listener, const sigset_t *worker_mask, int quiet)
         die("signal in worker");
     if (sigprocmask(SIG_SETMASK, worker_mask, NULL) < 0)
         die("sigprocmask in worker");
-    worker_loop(listener, parent, quiet);
+    worker_loop(listener, alive[0], quiet);
 }
 
 /* "exited with status 1", "killed by signal 9". */
@@ -275,6 +328,7 @@ struct process_pool {
     long size;
     pid_t *pids;          /* one per worker slot; 0 if the slot is empty */
     sigset_t worker_mask; /* the signal mask a new worker starts with */
+    int alive[2];         /* the pipe of supervisor_gone(): not the lesson */
 };
 
 /* Fill every empty slot. Returns how many slots are still empty. */
@@ -284,7 +338,7 @@ static long fill_slots(struct process_pool *pool, pid_t replaced)
     for (i = 0; i < pool->size; i++) {
         if (pool->pids[i] != 0)
             continue;
-        pool->pids[i] = start_worker(pool->listener, &pool->worker_mask, pool->quiet);
+        pool->pids[i] = start_worker(pool->listener, pool->alive, &pool->worker_mask, pool->quiet);
         if (pool->pids[i] < 0) {
             warn_errno("fork a worker");
             pool->pids[i] = 0;
@@ -359,16 +413,25 @@ static void supervise(struct process_pool *pool, const sigset_t *sleep_mask)
 
 static void run_process_pool(int listener, const struct options *opt, const sigset_t *worker_mask)
 {
-    struct process_pool pool = {listener, opt->quiet, opt->workers, NULL, *worker_mask};
+    struct process_pool pool = {listener, opt->quiet, opt->workers, NULL, *worker_mask, {-1, -1}};
+    int flags;
     pool.pids = calloc((size_t)opt->workers, sizeof *pool.pids);
     if (pool.pids == NULL)
         die("calloc");
+    /* Not the lesson: the pipe that outlives no supervisor, and the
+       non-blocking listener that lets a worker watch it (see
+       supervisor_gone() and take_connection_if_any()). */
+    if (pipe(pool.alive) < 0)
+        die("pipe");
+    flags = fcntl(listener, F_GETFL);
+    if (flags < 0 || fcntl(listener, F_SETFL, flags | O_NONBLOCK) < 0)
+        die("fcntl O_NONBLOCK");
     if (fill_slots(&pool, 0) == opt->workers)
         die_msg("no worker could be started");
     supervise(&pool, worker_mask);
     stop_workers(&pool);
     free(pool.pids);
-    if (close(listener) < 0)
+    if (close(pool.alive[0]) < 0 || close(pool.alive[1]) < 0 || close(listener) < 0)
         die("close");
 }
 
@@ -555,9 +618,9 @@ int main(int argc, char *argv[])
 
     set_program_name(argv[0]);
     /* Each log line out as it happens, in one write(), so that lines of
-       workers writing at the same time never mix. */
+       workers writing at the same time never mix (labs.h writes each error
+       message with one write already). */
     setvbuf(stdout, NULL, _IOLBF, 0);
-    setvbuf(stderr, NULL, _IOLBF, 0);
     opt = parse_options(argc, argv);
     install_signal_handlers(opt.mode, &worker_mask);
     if (opt.mode == THREAD_POOL)

@@ -21,11 +21,15 @@
  * each reply in turn; this one never waits on one thing while the other is
  * ready, and it reads stdin with read(), not stdio (see read_stdin).
  */
-#include "err.h"
+#include "labs.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>

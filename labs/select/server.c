@@ -20,12 +20,16 @@
  * Where the C differs from the Python: the notes' server blocks in send()
  * and in sys.stdin.readline(); here nothing in the loop ever waits.
  */
-#include "err.h"
+#include "labs.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>

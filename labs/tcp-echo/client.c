@@ -14,10 +14,14 @@
  *
  * Usage:   client [HOST [PORT]]         (default localhost 5090)
  */
-#include "err.h"
+#include "labs.h"
 
+#include <errno.h>
 #include <netdb.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -73,13 +77,12 @@ static void echo_line(int sock, const char *line, size_t len)
     size_t done = 0;
     while (done < len) {
         size_t chunk = len - done < CHUNK_SIZE ? len - done : CHUNK_SIZE;
-        ssize_t got;
+        size_t got;
         if (write_all(sock, line + done, chunk) < 0)
             die("send");
-        got = read_exactly(sock, reply, chunk);
-        if (got < 0)
+        if (read_exactly(sock, reply, chunk, &got) < 0)
             die("receive");
-        if ((size_t)got < chunk)
+        if (got < chunk)
             die_msg("the server closed the connection before replying in full");
         if (fwrite(reply, 1, chunk, stdout) != chunk)
             die("write to stdout");

@@ -12,11 +12,15 @@
  *
  * Usage:   server [-b ADDR] [-q] [PORT]      (default 127.0.0.1 port 5090)
  */
-#include "err.h"
+#include "labs.h"
 
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 

@@ -19,11 +19,15 @@
  *
  * Usage:   client [-t N] [HOST [PORT]]      (default localhost 5300)
  */
-#include "err.h"
+#include "labs.h"
 
+#include <errno.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -120,17 +124,16 @@ static int echo_line(int sock, const char *line, size_t len, char *reply, const 
     size_t done = 0;
     while (done < len) {
         size_t chunk = len - done < CHUNK_SIZE ? len - done : CHUNK_SIZE;
-        ssize_t got;
+        size_t got;
         if (write_all(sock, line + done, chunk) < 0) {
             *what = "send";
             return -1;
         }
-        got = read_exactly(sock, reply + done, chunk);
-        if (got < 0) {
+        if (read_exactly(sock, reply + done, chunk, &got) < 0) {
             *what = "receive";
             return -1;
         }
-        if ((size_t)got < chunk) {
+        if (got < chunk) {
             *what = "the server closed the connection before replying in full";
             errno = 0;
             return -1;
@@ -206,20 +209,17 @@ static void read_all_lines(struct job *job)
 }
 
 /*
- * A thread's error message, written while holding stderr's lock: the
- * message is several writes (err.h prints it piece by piece) and another
- * thread's must not land in the middle.
+ * A thread's error message. No lock is needed: labs.h writes each message
+ * with one write(2), so another thread's cannot land in the middle.
  */
 static void thread_warning(const struct talker *t, const char *what, int errnum)
 {
-    flockfile(stderr);
     if (errnum != 0) {
         errno = errnum;
         warn_errno("[thread %d] %s", t->number, what);
     } else {
-        fprintf(stderr, "%s: [thread %d] %s\n", err_program, t->number, what);
+        warn_msg("[thread %d] %s", t->number, what);
     }
-    funlockfile(stderr);
 }
 
 /* "[thread i] REPLY" as one unit: stdout stays locked for the whole line. */
@@ -306,10 +306,8 @@ static long talk_in_threads(const char *host, const char *port, long count)
             break;
     }
     if (rc != 0) { /* join the threads already running before saying so */
-        flockfile(stderr);
         errno = rc;
         warn_errno("pthread_create for thread %ld of %ld", started + 1, count);
-        funlockfile(stderr);
         failed++;
     }
     for (i = 0; i < started; i++) {

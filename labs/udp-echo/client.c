@@ -18,10 +18,14 @@
  *
  * Usage:   client [-t MS] [HOST [PORT]]      (default localhost 5000, 1000 ms)
  */
-#include "err.h"
+#include "labs.h"
 
+#include <errno.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -119,7 +123,7 @@ static enum wait_result wait_for_echo(int sock, const char *line, size_t len, in
             die("recv");
         if ((size_t)n == len && memcmp(reply, line, len) == 0)
             return GOT_ECHO;
-        fprintf(stderr, "%s: ignoring a late reply of %zd bytes\n", err_program, n);
+        warn_msg("ignoring a late reply of %zd bytes", n);
     }
 }
 
@@ -130,8 +134,7 @@ static int echo_line(struct server *srv, const char *line, size_t len, int timeo
         enum wait_result result = REFUSED;
         if (send(srv->sock, line, len, 0) < 0) {
             if (errno == EMSGSIZE) {
-                fprintf(stderr, "%s: a line of %zu bytes does not fit in one datagram\n",
-                        err_program, len);
+                warn_msg("a line of %zu bytes does not fit in one datagram", len);
                 return -1;
             }
             if (errno != ECONNREFUSED) /* an earlier ICMP error shows up here */
@@ -147,7 +150,7 @@ static int echo_line(struct server *srv, const char *line, size_t len, int timeo
             return 0;
         }
         if (result == TIMED_OUT) {
-            fprintf(stderr, "%s: no reply within %d ms\n", err_program, timeout_ms);
+            warn_msg("no reply within %d ms", timeout_ms);
             return -1;
         }
         if (!try_next_address(srv)) {
@@ -221,7 +224,7 @@ int main(int argc, char *argv[])
     if (close(srv.sock) < 0)
         die("close");
     if (lost > 0) {
-        fprintf(stderr, "%s: %d of %d replies never came\n", err_program, lost, sent);
+        warn_msg("%d of %d replies never came", lost, sent);
         return EXIT_FAILURE;
     }
     return EXIT_SUCCESS;

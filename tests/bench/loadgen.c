@@ -25,14 +25,18 @@
  * best? The notes' pool client sends random words after random pauses, to
  * show the pool at work; this one sends at full speed, to measure it.
  */
-#include "err.h"
+#include "labs.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -203,9 +207,8 @@ static void record_error(struct client *c, enum error_kind kind, const char *wha
     reported[kind] = 1;
     check_pthread(pthread_mutex_unlock(&report_lock), "pthread_mutex_unlock");
     if (first)
-        fprintf(stderr, "%s: client %ld: %s%s%s (the first %s error; the others are counted)\n",
-                err_program, c->id, what, errnum != 0 ? ": " : "",
-                errnum != 0 ? strerror(errnum) : "", error_names[kind]);
+        warn_msg("client %ld: %s%s%s (the first %s error; the others are counted)", c->id, what,
+                 errnum != 0 ? ": " : "", errnum != 0 ? strerror(errnum) : "", error_names[kind]);
 }
 
 /* A failed read or write: too slow, the peer gone, or something else. */
@@ -282,19 +285,20 @@ static int round_trip(struct client *c, int fd)
     size_t len = (size_t)c->opt->bytes, done = 0;
     while (done < len) {
         size_t chunk = len - done < CHUNK_SIZE ? len - done : CHUNK_SIZE;
-        ssize_t got;
+        size_t got;
+        int rc;
         if (write_all(fd, c->request + done, chunk) < 0) {
             record_io_error(c, "send");
             return -1;
         }
         c->bytes_out += (long long)chunk;
-        got = read_exactly(fd, c->reply + done, chunk);
-        if (got < 0) {
+        rc = read_exactly(fd, c->reply + done, chunk, &got);
+        c->bytes_in += (long long)got; /* what did arrive counts, even before an error */
+        if (rc < 0) {
             record_io_error(c, "receive");
             return -1;
         }
-        c->bytes_in += got;
-        if ((size_t)got < chunk) {
+        if (got < chunk) {
             record_error(c, ERR_CLOSED, "the server closed the connection before replying in full",
                          0);
             return -1;

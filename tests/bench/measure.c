@@ -29,10 +29,14 @@
  *
  * A tool for tests/bench/run, not a lab: Linux /proc and prctl are fine here.
  */
-#include "err.h"
+#include "labs.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -190,7 +194,7 @@ static void stop_server(pid_t server, int *status)
     if (kill(server, SIGTERM) < 0 && errno != ESRCH)
         die("kill %ld", (long)server);
     if (!wait_within(server, STOP_GRACE_MS, status)) {
-        fprintf(stderr, "%s: the server ignored SIGTERM; killing it\n", err_program);
+        warn_msg("the server ignored SIGTERM; killing it");
         kill(server, SIGKILL);
         wait_within(server, STOP_GRACE_MS, status);
     }
@@ -203,7 +207,7 @@ static void collect_leftovers(pid_t server)
     int ignored;
     if (wait_within(-1, LEFTOVER_WAIT_MS, &ignored))
         return;
-    fprintf(stderr, "%s: the server left processes behind; stopping them\n", err_program);
+    warn_msg("the server left processes behind; stopping them");
     kill(-server, SIGTERM);
     if (!wait_within(-1, STOP_GRACE_MS, &ignored)) {
         kill(-server, SIGKILL);

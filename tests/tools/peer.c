@@ -16,10 +16,14 @@
  *
  * Exit status 0 when everything went as described, 1 otherwise.
  */
-#include "err.h"
+#include "labs.h"
 
+#include <errno.h>
 #include <netdb.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -82,6 +86,7 @@ static int hold(const char *host, const char *port, long count, const char *line
     size_t len = line != NULL ? strlen(line) : 0;
     char *echo = malloc(len + 1);
     char drain[256];
+    size_t got;
     long i;
     if (fds == NULL || echo == NULL)
         die("calloc");
@@ -90,7 +95,9 @@ static int hold(const char *host, const char *port, long count, const char *line
     for (i = 0; i < count && line != NULL; i++) {
         if (write_all(fds[i], line, len) < 0)
             die("send on connection %ld", i);
-        if (read_exactly(fds[i], echo, len) != (ssize_t)len || memcmp(echo, line, len) != 0)
+        if (read_exactly(fds[i], echo, len, &got) < 0)
+            die("receive on connection %ld", i);
+        if (got != len || memcmp(echo, line, len) != 0)
             die_msg("connection %ld: no echo", i);
     }
     printf("holding %ld\n", count);

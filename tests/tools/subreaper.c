@@ -21,9 +21,13 @@
  * the server leaves behind adopted and gone; so do the fork-zombie scenes,
  * so that make demo leaves no zombie on the machine. Linux only.
  */
-#include "err.h"
+#include "labs.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
