@@ -47,7 +47,8 @@ labs() {
   run "$ROOT/tests/play" demo
   assert_success
   for lab in $(labs); do
-    assert_output --partial "(handouts/"
+    handout=$(cd "$ROOT" && ls handouts/[0-9][0-9]-"$lab".md)
+    assert_output --partial "($handout)"
     assert_output --regexp "=== Lab [0-9]+: $lab"
   done
 }
