@@ -4,7 +4,7 @@
 # its folder (plus tests/<lab>.bats, tests/scenes/<lab>/ and its handout).
 # Variables reach every lab's build (see labs/lab.mk):
 #     make CC=clang   make WERROR=1   make SANITIZE=address,undefined
-#     make check LAB=tcp-echo         (one lab's tests)
+#     make check LAB=tcp-echo         (one lab's tests and lessons; FILTER=regex: some tests)
 #     make demo LAB=reaper            (one lab's sessions)
 #     make CFLAGS=-O0                 (your CFLAGS, CPPFLAGS, LDFLAGS: the build keeps its own)
 
@@ -38,7 +38,7 @@ clean:
 help:
 	@echo 'make              build every lab (labs/*/server and client)'
 	@echo 'make demo         build, then run a narrated session of every lab (LAB=name: one lab)'
-	@echo 'make check        build, then run every test (LAB=name: one lab)'
+	@echo 'make check        build, then run every test and lesson (LAB=name: one lab; FILTER=regex)'
 	@echo 'make transcripts  rewrite the handouts transcripts from a fresh run'
 	@echo 'make bench        build, then measure every server design side by side'
 	@echo 'make format       format the C sources with clang-format'
