@@ -16,7 +16,7 @@ load helpers
   command -v shellcheck >/dev/null || skip "shellcheck is not installed"
   cd "$ROOT"
   shopt -s nullglob
-  scripts=(tests/run tests/play tests/idle-cost tests/valgrind-session .ci/run
+  scripts=(tests/run tests/play tests/idle-cost tests/valgrind-session tests/platforms .ci/run
     tests/lessons/run tests/lessons/*/*.bats
     tests/*.bash tests/*.bats tests/scenes/*.bash tests/scenes/*/*.sh tests/scenes/*/*.bash)
   [[ -f tests/bench/run ]] && scripts+=(tests/bench/run)
