@@ -165,7 +165,9 @@ static int listen_on(const char *addr, const char *port)
     freeaddrinfo(ai);
     if (listen(fd, SOMAXCONN) < 0)
         die("listen");
-    /* poll() may say "a peer is waiting" and the peer reset before accept():
+    /* poll() may say "a peer is waiting" and accept() then find none: on
+       Linux when another process holding this socket took the peer first,
+       on macOS and the BSDs also when the peer reset before accept().
        accept() must then fail with EAGAIN, not block the server. */
     make_non_blocking(fd);
 
