@@ -3,8 +3,6 @@
 # answer, and a line from the server waits until the client's user types.
 load ../../helpers
 
-CLIENT="$LABS/p2p-chat/client"
-
 @test "taking turns: the client's second line goes out only after the server answers" {
   start_server_with_fifo p2p-chat
   start_client alice p2p-chat 127.0.0.1 "$SERVER_PORT"
