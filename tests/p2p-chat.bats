@@ -141,7 +141,7 @@ peer_lines_are() { grep -a '^peer: ' "$1" | cmp -s - "$2"; }
 
 @test "end of input at the client ends its chat and it exits 0" {
   start_server_with_fifo p2p-chat
-  run --separate-stderr "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"piped line"
+  run --separate-stderr timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"piped line"
   assert_success
   assert_output ""
   eventually file_has "$SERVER_OUT" '^peer left$'
@@ -189,15 +189,46 @@ peer_lines_are() { grep -a '^peer: ' "$1" | cmp -s - "$2"; }
   refute file_has "$SERVER_ERR" 'vanished'
 }
 
-@test "a peer that never closes after the server's q is dropped after 2 s" {
+@test "after the server's q it waits for the peer to close as long as it takes; q again closes at once" {
   start_server_with_fifo p2p-chat
   exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
   eventually file_has "$SERVER_OUT" '^peer connected'
   server_types "q"
+  # A person takes more than 2 s to answer: the server still listens.
+  not_within 2500 file_has "$SERVER_OUT" 'closed$'
+  printf 'slow answer\n' >&"$sock"
+  eventually file_has "$SERVER_OUT" '^peer: slow answer$'
+  server_types "q"
+  eventually file_has "$SERVER_OUT" 'closed$'
+  refute file_has "$SERVER_ERR" .
+  exec {sock}>&-
+  is_running "$SERVER_PID"
+}
+
+@test "a line typed after q is not sent: the server says so" {
+  start_server_with_fifo p2p-chat
+  exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  eventually file_has "$SERVER_OUT" '^peer connected'
+  server_types "q"
+  run timeout "$DEADLINE" cat <&"$sock" # the server's end of file
+  assert_success
+  assert_output ""
+  server_types "too late"
+  eventually file_has "$SERVER_OUT" '^you left: line not sent$'
+  exec {sock}>&-
+  eventually file_has "$SERVER_OUT" 'closed$'
+}
+
+@test "a peer that never closes after the server's input ends is dropped after 2 s" {
+  start_server_with_fifo p2p-chat
+  exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  eventually file_has "$SERVER_OUT" '^peer connected'
+  server_input_ends
   not_within 1500 file_has "$SERVER_OUT" 'closed$'
   eventually file_has "$SERVER_OUT" 'closed$'
   assert file_has "$SERVER_ERR" '^server: the peer did not close within 2000 ms; closing anyway$'
   exec {sock}>&-
+  server_exits
 }
 
 @test "a line that arrives in pieces is printed whole" {
@@ -312,7 +343,7 @@ send_queue_over() {
 
 @test "a client that resets: the server says the peer vanished and goes on" {
   start_server_with_fifo p2p-chat
-  run "$PEER" reset 127.0.0.1 "$SERVER_PORT"
+  run timeout "$DEADLINE" "$PEER" reset 127.0.0.1 "$SERVER_PORT"
   assert_success
   eventually file_has "$SERVER_ERR" '^server: peer vanished: Connection reset by peer$'
   eventually file_has "$SERVER_OUT" 'closed$'
@@ -350,7 +381,7 @@ send_queue_over() {
 
 @test "localhost reaches a server bound to 127.0.0.1 only" {
   start_server_with_fifo p2p-chat -b 127.0.0.1
-  run "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
+  run timeout "$DEADLINE" "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
   assert_success
   eventually file_has "$SERVER_OUT" '^peer: via localhost$'
 }
@@ -359,7 +390,7 @@ send_queue_over() {
   has_ipv6 || skip "this machine has no IPv6"
   start_server_with_fifo p2p-chat -b ::1
   assert file_has "$SERVER_OUT" '^listening on ::1 port [0-9]+ \(pid [0-9]+\)$'
-  run "$CLIENT" ::1 "$SERVER_PORT" <<<"over IPv6"
+  run timeout "$DEADLINE" "$CLIENT" ::1 "$SERVER_PORT" <<<"over IPv6"
   assert_success
   eventually file_has "$SERVER_OUT" '^peer: over IPv6$'
   assert file_has "$SERVER_OUT" '^peer connected from ::1 port [0-9]+$'
@@ -368,14 +399,14 @@ send_queue_over() {
 @test "-b 0.0.0.0 serves every IPv4 interface" {
   start_server_with_fifo p2p-chat -b 0.0.0.0
   assert file_has "$SERVER_OUT" '^listening on 0\.0\.0\.0 port [0-9]+ \(pid [0-9]+\)$'
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"any"
+  run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"any"
   assert_success
   eventually file_has "$SERVER_OUT" '^peer: any$'
 }
 
 @test "-q silences the connection log lines but not the chat" {
   start_server_with_fifo p2p-chat -q
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"quiet"
+  run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"quiet"
   assert_success
   eventually file_has "$SERVER_OUT" '^peer left$'
   stop_server
@@ -386,27 +417,27 @@ send_queue_over() {
 @test "a bad command line exits 2 with a usage line" {
   for args in "-x" "65536" "-1" "port" "12ab" "1 2" "-b"; do
     # shellcheck disable=SC2086 # split on purpose: one case, several words
-    run "$LABS/p2p-chat/server" $args </dev/null
+    run timeout "$DEADLINE" "$LABS/p2p-chat/server" $args </dev/null
     assert_failure 2
     assert_line --partial "usage: server [-b ADDR] [-q] [PORT]"
   done
   for args in "-x" "localhost 65536" "localhost port" "a 1 2"; do
     # shellcheck disable=SC2086
-    run "$CLIENT" $args </dev/null
+    run timeout "$DEADLINE" "$CLIENT" $args </dev/null
     assert_failure 2
     assert_line --partial "usage: client [HOST [PORT]]"
   done
 }
 
 @test "a bind address that is not numeric exits 2" {
-  run "$LABS/p2p-chat/server" -b not-an-address 0 </dev/null
+  run timeout "$DEADLINE" "$LABS/p2p-chat/server" -b not-an-address 0 </dev/null
   assert_failure 2
   assert_line --partial "bad address 'not-an-address'"
 }
 
 @test "a port in use exits 1 and says bind failed and why" {
   start_server_with_fifo p2p-chat
-  run "$LABS/p2p-chat/server" "$SERVER_PORT" </dev/null
+  run timeout "$DEADLINE" "$LABS/p2p-chat/server" "$SERVER_PORT" </dev/null
   assert_failure 1
   assert_output "server: bind 127.0.0.1 port $SERVER_PORT: Address already in use"
 }
@@ -415,13 +446,13 @@ send_queue_over() {
   start_server_with_fifo p2p-chat
   port=$SERVER_PORT
   stop_server
-  run "$CLIENT" 127.0.0.1 "$port" <<<"anyone?"
+  run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$port" <<<"anyone?"
   assert_failure 1
   assert_output "client: connect to 127.0.0.1 port $port: Connection refused"
 }
 
 @test "an unknown host exits 1 and says so" {
-  run "$CLIENT" no-such-host.invalid 5000 </dev/null
+  run timeout "$DEADLINE" "$CLIENT" no-such-host.invalid 5000 </dev/null
   assert_failure 1
   assert_output --partial "client: no-such-host.invalid port 5000: "
 }

@@ -51,7 +51,7 @@ connected() {
 @test "the reply is the line in upper case, in both modes" {
   for mode in process thread; do
     start_server pool -m "$mode"
-    run --separate-stderr "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"Hello, World 42!"
+    run --separate-stderr timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"Hello, World 42!"
     assert_success
     assert_output "HELLO, WORLD 42!"
     stop_server
@@ -69,10 +69,10 @@ connected() {
 
 @test "piped input gets no prompt, and q ends the client without sending it" {
   start_server pool
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<$'one\n\ntwo words\nq\nthree'
+  run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<$'one\n\ntwo words\nq\nthree'
   assert_success
   assert_output $'ONE\n\nTWO WORDS'
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<$'Q\nc'
+  run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<$'Q\nc'
   assert_success
   assert_output ""
 }
@@ -80,7 +80,7 @@ connected() {
 @test "at end of input the client exits 0 after every reply has arrived" {
   start_server pool -m thread
   seq 1 2000 | sed 's/$/ abc/' >"$BATS_TEST_TMPDIR/in"
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in"
+  run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in"
   assert_success
   assert_output "$(upper <"$BATS_TEST_TMPDIR/in")"
 }
@@ -179,7 +179,7 @@ connected() {
 
 @test "the log names the worker: its pid in process mode, its number in thread mode" {
   start_server pool -n 2
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"x"
+  run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"x"
   eventually file_has "$SERVER_OUT" '^worker pid [0-9]+: 127\.0\.0\.1 port [0-9]+ closed$'
   pid=$(sed -n 's/^worker pid \([0-9]*\): connection from 127\.0\.0\.1 port [0-9]*$/\1/p' "$SERVER_OUT")
   assert [ -n "$pid" ]
@@ -187,14 +187,14 @@ connected() {
   stop_server
 
   start_server pool -m thread -n 2
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"x"
+  run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"x"
   eventually file_has "$SERVER_OUT" '^worker [12]: 127\.0\.0\.1 port [0-9]+ closed$'
   assert file_has "$SERVER_OUT" '^worker [12]: connection from 127\.0\.0\.1 port [0-9]+$'
 }
 
 @test "-q silences the per-connection lines but not the workers' starts" {
   start_server pool -q -n 2
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"quiet"
+  run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"quiet"
   assert_output "QUIET"
   stop_server
   run grep -vE '^(listening on|worker pid [0-9]+ (started|stopped)$)' "$SERVER_OUT"
@@ -244,7 +244,7 @@ connected() {
   assert_equal "$CLIENT_STATUS" 0
   # ... and the next clients are served.
   for i in 1 2 3; do
-    run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"again $i"
+    run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"again $i"
     assert_output "AGAIN $i"
   done
 }
@@ -256,7 +256,7 @@ connected() {
   kill -TERM "$worker"
   eventually file_has "$SERVER_OUT" "^worker pid $worker killed by signal 15\$"
   eventually file_has "$SERVER_OUT" "^worker pid [0-9]+ replaces worker pid $worker\$"
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"served"
+  run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"served"
   assert_output "SERVED"
 }
 
@@ -289,7 +289,7 @@ subreaper_exits_killed() {
     "$SERVER" -n 1 "$SERVER_PORT"
   second=$SPAWNED_PID
   eventually file_has "$BATS_TEST_TMPDIR/second.out" "^listening on 127\.0\.0\.1 port $SERVER_PORT "
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"new server"
+  run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"new server"
   assert_output "NEW SERVER"
   kill -TERM "$second"
   wait "$second"
@@ -397,7 +397,7 @@ subreaper_exits_killed() {
 @test "50 clients at once all get correct replies, in both modes" {
   for mode in process thread; do
     start_server pool -m "$mode" -n 3
-    run --separate-stderr "$CLIENT" -c 50 -n 2 -d 10 127.0.0.1 "$SERVER_PORT"
+    run --separate-stderr timeout "$DEADLINE" "$CLIENT" -c 50 -n 2 -d 10 127.0.0.1 "$SERVER_PORT"
     assert_success
     assert_equal "$(grep -c '^\[client [0-9]*\] local address 127\.0\.0\.1 port [0-9]*$' <<<"$output")" 50
     replies=$(grep -v '] local address ' <<<"$output")
@@ -426,7 +426,7 @@ subreaper_exits_killed() {
   pid=$SPAWNED_PID
   eventually file_has "$BATS_TEST_TMPDIR/tsan.out" '^listening on '
   port=$(sed -n '1s/.* port \([0-9]*\) (pid [0-9]*)$/\1/p' "$BATS_TEST_TMPDIR/tsan.out")
-  run --separate-stderr "$CLIENT" -c 20 -n 3 -d 2 127.0.0.1 "$port"
+  run --separate-stderr timeout "$DEADLINE" "$CLIENT" -c 20 -n 3 -d 2 127.0.0.1 "$port"
   assert_success
   assert_equal "$(grep -cE '] [A-Z ?]+$' <<<"$output")" 60
   kill -TERM "$pid"
@@ -460,7 +460,7 @@ subreaper_exits_killed() {
 
 @test "the random client prints its local address, then a word of the notes per reply" {
   start_server pool
-  run --separate-stderr "$CLIENT" -n 6 -d 5 127.0.0.1 "$SERVER_PORT"
+  run --separate-stderr timeout "$DEADLINE" "$CLIENT" -n 6 -d 5 127.0.0.1 "$SERVER_PORT"
   assert_success
   assert_equal "${#lines[@]}" 7
   assert_line --index 0 --regexp '^local address 127\.0\.0\.1 port [0-9]+$'
@@ -482,7 +482,7 @@ subreaper_exits_killed() {
 @test "the random client pauses at most -d milliseconds before each message" {
   start_server pool -m thread
   start=$(now_ms)
-  run "$CLIENT" -n 4 -d 200 127.0.0.1 "$SERVER_PORT"
+  run timeout "$DEADLINE" "$CLIENT" -n 4 -d 200 127.0.0.1 "$SERVER_PORT"
   elapsed=$(($(now_ms) - start))
   assert_success
   assert_equal "${#lines[@]}" 5
@@ -492,7 +492,7 @@ subreaper_exits_killed() {
 
 @test "-c N runs N random clients at the same time, each line labelled" {
   start_server pool -n 3
-  run --separate-stderr "$CLIENT" -c 3 -n 4 -d 200 127.0.0.1 "$SERVER_PORT"
+  run --separate-stderr timeout "$DEADLINE" "$CLIENT" -c 3 -n 4 -d 200 127.0.0.1 "$SERVER_PORT"
   assert_success
   for i in 1 2 3; do
     mine=$(grep "^\[client $i\] " <<<"$output")
@@ -510,7 +510,7 @@ subreaper_exits_killed() {
   start_server pool
   port=$SERVER_PORT
   stop_server
-  run --separate-stderr "$CLIENT" -c 3 -n 1 127.0.0.1 "$port"
+  run --separate-stderr timeout "$DEADLINE" "$CLIENT" -c 3 -n 1 127.0.0.1 "$port"
   assert_failure 1
   # shellcheck disable=SC2154 # run --separate-stderr sets $stderr
   assert_equal "$(grep -c "^client: connect to 127\.0\.0\.1 port $port: Connection refused\$" <<<"$stderr")" 3
@@ -520,30 +520,30 @@ subreaper_exits_killed() {
 @test "a bad command line exits 2 with a usage line" {
   for args in "-x" "65536" "-1" "port" "12ab" "1 2" "-b" "-m" "-m fork" "-n" "-n 0" "-n x" "-n 1001" "-n -2"; do
     # shellcheck disable=SC2086 # split on purpose: one case, several words
-    run "$SERVER" $args
+    run timeout "$DEADLINE" "$SERVER" $args
     assert_failure 2
     assert_line --partial "usage: server [-m process|thread] [-n N] [-b ADDR] [-q] [PORT]"
   done
   for args in "-x" "localhost 65536" "localhost port" "a 1 2" "-n" "-n x" "-n -1" "-c 0" "-c 1001" "-d x" "-d 60001"; do
     # shellcheck disable=SC2086
-    run "$CLIENT" $args </dev/null
+    run timeout "$DEADLINE" "$CLIENT" $args </dev/null
     assert_failure 2
     assert_line --partial "usage: client [-n COUNT] [-d MS] [-c N] [HOST [PORT]]"
   done
 }
 
 @test "a bind address that is not numeric exits 2" {
-  run "$SERVER" -b not-an-address 0
+  run timeout "$DEADLINE" "$SERVER" -b not-an-address 0
   assert_failure 2
   assert_line --partial "bad address 'not-an-address'"
-  run "$SERVER" -m thread -b not-an-address 0
+  run timeout "$DEADLINE" "$SERVER" -m thread -b not-an-address 0
   assert_failure 2
 }
 
 @test "a port in use exits 1 and says bind failed and why, in both modes" {
   start_server pool
   for mode in process thread; do
-    run "$SERVER" -m "$mode" "$SERVER_PORT"
+    run timeout "$DEADLINE" "$SERVER" -m "$mode" "$SERVER_PORT"
     assert_failure 1
     assert_output "server: bind 127.0.0.1 port $SERVER_PORT: Address already in use"
   done
@@ -553,28 +553,28 @@ subreaper_exits_killed() {
   start_server pool
   port=$SERVER_PORT
   stop_server
-  run "$CLIENT" 127.0.0.1 "$port" <<<"anyone?"
+  run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$port" <<<"anyone?"
   assert_failure 1
   assert_output "client: connect to 127.0.0.1 port $port: Connection refused"
-  run "$CLIENT" -n 3 127.0.0.1 "$port"
+  run timeout "$DEADLINE" "$CLIENT" -n 3 127.0.0.1 "$port"
   assert_failure 1
   assert_output "client: connect to 127.0.0.1 port $port: Connection refused"
 }
 
 @test "an unknown host exits 1 and says so" {
-  run "$CLIENT" no-such-host.invalid 5090 </dev/null
+  run timeout "$DEADLINE" "$CLIENT" no-such-host.invalid 5090 </dev/null
   assert_failure 1
   assert_output --partial "client: no-such-host.invalid port 5090: "
 }
 
 @test "localhost reaches a server bound to 127.0.0.1, and -b 0.0.0.0 serves IPv4" {
   start_server pool -b 127.0.0.1
-  run "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
+  run timeout "$DEADLINE" "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
   assert_output "VIA LOCALHOST"
   stop_server
   start_server pool -m thread -b 0.0.0.0
   assert file_has "$SERVER_OUT" '^listening on 0\.0\.0\.0 port [0-9]+ \(pid [0-9]+\)$'
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"any"
+  run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"any"
   assert_output "ANY"
 }
 
@@ -583,7 +583,7 @@ subreaper_exits_killed() {
   for mode in process thread; do
     start_server pool -m "$mode" -b ::1
     assert file_has "$SERVER_OUT" '^listening on ::1 port [0-9]+ \(pid [0-9]+\)$'
-    run "$CLIENT" ::1 "$SERVER_PORT" <<<"over IPv6"
+    run timeout "$DEADLINE" "$CLIENT" ::1 "$SERVER_PORT" <<<"over IPv6"
     assert_output "OVER IPV6"
     eventually file_has "$SERVER_OUT" ': connection from ::1 port [0-9]+$'
     stop_server
@@ -596,7 +596,7 @@ subreaper_exits_killed() {
     run "$PEER" reset 127.0.0.1 "$SERVER_PORT"
     assert_success
     eventually file_has "$SERVER_OUT" 'closed$'
-    run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still here"
+    run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still here"
     assert_output "STILL HERE"
     stop_server
   done
@@ -608,7 +608,7 @@ subreaper_exits_killed() {
     run "$PEER" flood 127.0.0.1 "$SERVER_PORT"
     assert_success
     eventually file_has "$SERVER_ERR" '^server: worker (pid )?[0-9]+: write to 127\.0\.0\.1 port [0-9]+: (Connection reset by peer|Broken pipe)$'
-    run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still here"
+    run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still here"
     assert_output "STILL HERE"
     stop_server
   done

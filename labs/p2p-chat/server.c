@@ -40,7 +40,8 @@
 #define DEFAULT_ADDR "127.0.0.1"
 #define DEFAULT_PORT "5000"
 #define READ_CHUNK 65536
-/* After we leave, how long the peer has to close its side too. */
+/* After our input ends, how long the peer has to close its side too. After
+   q there is no limit: someone is at the keyboard, and q again stops it. */
 #define LEAVE_TIMEOUT_MS 2000
 #define PEER_TEXT_SIZE (INET6_ADDRSTRLEN + 16) /* "ADDR port NNNNN" */
 
@@ -68,6 +69,7 @@ struct chat {
     struct buffer unsent;   /* whole typed lines the kernel did not take yet */
     enum chat_end leaving;  /* I_QUIT or MY_INPUT_ENDED once we leave */
     int half_closed;        /* shutdown(SHUT_WR) done: the peer saw our end */
+    int close_now;          /* q typed again while leaving: stop waiting */
     long deadline_ms;       /* when leaving: stop waiting for the peer then */
 };
 
@@ -163,7 +165,9 @@ static int listen_on(const char *addr, const char *port)
     freeaddrinfo(ai);
     if (listen(fd, SOMAXCONN) < 0)
         die("listen");
-    /* poll() may say "a peer is waiting" and the peer reset before accept():
+    /* poll() may say "a peer is waiting" and accept() then find none: on
+       Linux when another process holding this socket took the peer first,
+       on macOS and the BSDs also when the peer reset before accept().
        accept() must then fail with EAGAIN, not block the server. */
     make_non_blocking(fd);
 
@@ -283,18 +287,25 @@ static enum chat_end receive_from_peer(struct chat *c)
 
 /*
  * Move each whole typed line to the unsent buffer, newline included, until a
- * quit line; the rest stays in typed.
+ * quit line. After q nothing more is sent: a line typed then is dropped with
+ * a word, and a second q means "stop waiting for the peer, close now". What
+ * is left (the start of a line) stays in typed.
  */
 static void take_typed_lines(struct chat *c)
 {
     size_t start = 0;
     char *newline;
-    while (c->leaving == CHAT_GOES_ON && (newline = line_end(&c->typed, start)) != NULL) {
+    while (!c->close_now && (newline = line_end(&c->typed, start)) != NULL) {
         size_t len = (size_t)(newline - (c->typed.data + start));
-        if (is_quit(c->typed.data + start, len))
-            start_leaving(c, I_QUIT); /* q itself is not sent */
-        else
+        int quit = is_quit(c->typed.data + start, len);
+        if (c->leaving == CHAT_GOES_ON && !quit)
             buffer_append(&c->unsent, c->typed.data + start, len + 1);
+        else if (c->leaving == CHAT_GOES_ON)
+            start_leaving(c, I_QUIT); /* q itself is not sent */
+        else if (quit)
+            c->close_now = 1; /* q again: stop waiting for the peer */
+        else if (puts("you left: line not sent") == EOF)
+            die("write to stdout");
         start += len + 1;
     }
     buffer_consume(&c->typed, start);
@@ -312,8 +323,9 @@ static void read_typed(struct chat *c)
         take_typed_lines(c);
         return;
     }
-    /* End of input: a last line without a newline is sent as it is. */
-    if (c->typed.len > 0 && !is_quit(c->typed.data, c->typed.len))
+    /* End of input: a last line without a newline is sent as it is (unless
+       we left already: after q nothing more is sent). */
+    if (c->leaving == CHAT_GOES_ON && c->typed.len > 0 && !is_quit(c->typed.data, c->typed.len))
         buffer_append(&c->unsent, c->typed.data, c->typed.len);
     c->typed.len = 0;
     start_leaving(c, MY_INPUT_ENDED);
@@ -348,8 +360,10 @@ static enum chat_end send_unsent(struct chat *c)
  * Leaving is a half-close: once every typed line is out, shutdown(SHUT_WR)
  * sends our end of file but keeps reading, so lines the peer sent before it
  * noticed are still printed, and nothing arrives at a closed socket (which
- * would answer with a reset). The peer closes in turn; we wait for that,
- * but not forever.
+ * would answer with a reset). The peer closes in turn; we wait for that.
+ * After q the wait has no limit (the keyboard is still watched: q again
+ * closes at once); once our input has ended nobody can type q, so the wait
+ * ends after LEAVE_TIMEOUT_MS.
  */
 static enum chat_end continue_leaving(struct chat *c)
 {
@@ -360,18 +374,21 @@ static enum chat_end continue_leaving(struct chat *c)
         }
         c->half_closed = 1;
     }
-    if (now_ms() >= c->deadline_ms) {
+    if (c->close_now)
+        return c->leaving; /* q again: stop waiting */
+    if (c->leaving == MY_INPUT_ENDED && now_ms() >= c->deadline_ms) {
         warn_msg("the peer did not close within %d ms; closing anyway", LEAVE_TIMEOUT_MS);
         return c->leaving;
     }
     return CHAT_GOES_ON;
 }
 
-/* How long poll() may sleep: for ever, unless we wait for the peer to go. */
+/* How long poll() may sleep: for ever, unless our input ended and we wait
+   for the peer to go. */
 static int poll_timeout(const struct chat *c)
 {
     long left;
-    if (c->leaving == CHAT_GOES_ON)
+    if (c->leaving != MY_INPUT_ENDED)
         return -1;
     left = c->deadline_ms - now_ms();
     return left > 0 ? (int)left : 0;
@@ -386,8 +403,9 @@ static enum chat_end chat_with_peer(struct chat *c)
         if (c->unsent.len > 0)
             fds[0].events |= POLLOUT;
         /* No more typing while earlier lines wait to go out (the peer sets
-           the pace), nor once we leave. A negative fd is left out. */
-        if (c->unsent.len > 0 || c->leaving != CHAT_GOES_ON)
+           the pace), nor once our input has ended. A negative fd is left
+           out. After q stdin is still watched, for a second q. */
+        if (c->unsent.len > 0 || c->leaving == MY_INPUT_ENDED)
             fds[1].fd = -1;
         if (poll(fds, 2, poll_timeout(c)) < 0) {
             if (errno == EINTR)
@@ -479,7 +497,7 @@ static enum chat_end serve_peer(struct chat *c, int conn, const char *peer, int 
     c->sock = conn;
     c->received.len = c->unsent.len = 0;
     c->leaving = CHAT_GOES_ON;
-    c->half_closed = 0;
+    c->half_closed = c->close_now = 0;
     end = chat_with_peer(c);
     if (close(conn) < 0)
         warn_errno("close %s", peer);

@@ -1,0 +1,20 @@
+#!/usr/bin/env bats
+# Exercise 2, by hand: with -n 1 and no replacement, one kill leaves a server
+# that accepts connections but never answers.
+load ../../helpers
+
+@test "-n 1 without replacement: after kill -KILL of the worker, a client connects but gets no reply" {
+  start_server pool -n 1
+  eventually eval "[[ -n \$(pgrep -P $SERVER_PID) ]]"
+  worker=$(pgrep -P "$SERVER_PID")
+  kill -KILL "$worker"
+  eventually file_has "$SERVER_OUT" "^worker pid $worker killed by signal 9\$"
+  refute file_has "$SERVER_OUT" 'replaces'
+  start_client late pool 127.0.0.1 "$SERVER_PORT"
+  send_line late "anyone?"
+  # The connection is queued on the listening socket the parent holds...
+  eventually eval "ss -Htn state established '( dport = :$SERVER_PORT )' | grep -q ."
+  # ... but no worker is left to accept it.
+  not_within 1000 file_has "$BATS_TEST_TMPDIR/late.out" 'ANYONE'
+  assert_equal "$(pgrep -c -P "$SERVER_PID")" 0
+}
