@@ -30,7 +30,7 @@
 # shellcheck disable=SC2034 # SCENE_SERVER_WRAPPER and TERMINAL_PID are the scenes'
 
 LECTURE_DEADLINE_MS=${LECTURE_DEADLINE_MS:-20000}
-LECTURE_POLL=0.05
+LECTURE_POLL=0.03
 LECTURE_QUIT=3 # a scene's exit status when the instructor pressed q
 SERVER_PID=
 PORT=
@@ -56,8 +56,8 @@ declare -A PANE_ID
 pane_id() { printf '%s' "${PANE_ID[$1]:-}"; }
 
 # new_pane NAME [COMMAND] : a pane called NAME in the lab's folder, running
-# COMMAND, or by default a shell for the scene to type into. Waits until
-# the shell shows its first prompt, so no keystroke is typed too early.
+# COMMAND, or by default a shell for the scene to type into (then wait with
+# ready NAME before typing into it).
 new_pane() {
   local name=$1 command=${2:-} id pid log
   if [[ -z $command ]]; then
@@ -81,8 +81,13 @@ new_pane() {
   : >"$SCENE_TMP/$name.out"
   tmux set -p -t "$id" @name "$name" \; select-layout -t "$NARRATION_PANE" tiled \; \
     pipe-pane -t "$id" "exec perl -pe 'BEGIN { \$| = 1 } s/\\r//g; s/\\e\\][^\\a]*\\a//g; s/\\e\\[[0-9;?]*[A-Za-z]//g; s/\\e[=>]//g' >>$log" >/dev/null
-  lecture_wait "the shell in pane $name to start" test -s "$SCENE_TMP/$name.status"
   SEEN[$name]=0
+}
+
+# ready NAME : wait until the shell in pane NAME shows its first prompt, so
+# that no keystroke is typed too early.
+ready() {
+  lecture_wait "the shell in pane $1 to start" test -s "$SCENE_TMP/$1.status"
 }
 
 # end_panes : end every pane but the narration's (between scenes, and at
@@ -118,8 +123,13 @@ end_panes() {
 type_in() {
   local name=$1 text=$2 id
   id=$(pane_id "$name")
-  [[ -n $id ]] || { new_pane "$name" && id=$(pane_id "$name"); }
-  PROMPTS[$name]=$(wc -l <"$SCENE_TMP/$name.status")
+  if [[ -z $id ]]; then
+    new_pane "$name"
+    ready "$name"
+    id=$(pane_id "$name")
+  fi
+  lines_of "$SCENE_TMP/$name.status"
+  PROMPTS[$name]=${#LINES[@]}
   # tmux reads an argument ending in ; as the end of a command: escape it.
   [[ $text == *';' ]] && text="${text%;}\\;"
   tmux send-keys -t "$id" -l -- "$text" \; send-keys -t "$id" Enter
@@ -130,14 +140,24 @@ keys() { tmux send-keys -t "$(pane_id "$1")" "$2"; }
 # --- waiting ---------------------------------------------------------------
 
 # lecture_wait WHAT COMMAND... : poll COMMAND until it succeeds; the scene
-# stops after LECTURE_DEADLINE_MS.
+# stops after LECTURE_DEADLINE_MS. (The polls read files with bash builtins
+# and sleep with read -t on a FIFO: no process to start, which counts on a
+# busy machine.)
 lecture_wait() {
   local what=$1 end=$(($(lecture_now_ms) + LECTURE_DEADLINE_MS))
   shift
   until "$@"; do
     (($(lecture_now_ms) > end)) && lecture_fail "waited $((LECTURE_DEADLINE_MS / 1000)) s for $what"
-    sleep "$LECTURE_POLL"
+    pause
   done
+}
+
+pause() {
+  if [[ -z ${PAUSE_FD:-} ]]; then
+    mkfifo "$SCENE_TMP/.pause"
+    exec {PAUSE_FD}<>"$SCENE_TMP/.pause" # nobody writes: read -t just waits
+  fi
+  read -r -t "$LECTURE_POLL" -u "$PAUSE_FD" || :
 }
 
 lecture_fail() {
@@ -146,40 +166,61 @@ lecture_fail() {
   exit 1
 }
 
+# lines_of FILE : LINES=the complete lines of FILE (a last line without its
+# newline is still being written: left out).
+lines_of() {
+  mapfile LINES <"$1"
+  ((${#LINES[@]} > 0)) && [[ ${LINES[-1]} != *$'\n' ]] && unset 'LINES[-1]'
+  LINES=("${LINES[@]%$'\n'}")
+}
+
 # has_new_line NAME REGEX : pane NAME printed a line not seen yet that
 # matches REGEX.
 has_new_line() {
-  tail -n "+$((SEEN[$1] + 1))" "$SCENE_TMP/$1.out" | grep -qE -- "$2"
+  local i
+  lines_of "$SCENE_TMP/$1.out"
+  for ((i = SEEN[$1]; i < ${#LINES[@]}; i++)); do
+    [[ ${LINES[i]} =~ $2 ]] && return 0
+  done
+  return 1
 }
 
 # new_lines NAME : every line pane NAME printed so far counts as seen.
-new_lines() { SEEN[$1]=$(wc -l <"$SCENE_TMP/$1.out"); }
+new_lines() {
+  lines_of "$SCENE_TMP/$1.out"
+  SEEN[$1]=${#LINES[@]}
+}
 
 wait_for_line() {
   lecture_wait "$1 to print a line matching '$2'" has_new_line "$1" "$2"
 }
 
 # The terminal echoes what is typed: count the echoed line as seen, so that
-# client_log waits for the reply, not for the echo of the question.
+# client_log waits for the reply, not for the echo of the question. (The
+# echo may follow a prompt, as in "> hello".)
 echoed() {
-  local line
-  line=$(tail -n "+$((SEEN[$1] + 1))" "$SCENE_TMP/$1.out" |
-    awk -v text="$2" 'length($0) >= length(text) && substr($0, length($0) - length(text) + 1) == text { print NR; exit }')
-  [[ -n $line ]] && SEEN[$1]=$((SEEN[$1] + line))
+  local i
+  lines_of "$SCENE_TMP/$1.out"
+  for ((i = SEEN[$1]; i < ${#LINES[@]}; i++)); do
+    if [[ ${LINES[i]} == *"$2" ]]; then
+      SEEN[$1]=$((i + 1))
+      return 0
+    fi
+  done
+  return 1
 }
 
 # prompt_back NAME : the command typed last in pane NAME has ended (its
 # shell printed a new prompt); LAST_STATUS is its exit status.
 prompt_back() {
-  local lines
-  lines=$(wc -l <"$SCENE_TMP/$1.status")
-  ((lines > PROMPTS[$1])) || return 1
-  LAST_STATUS=$(tail -n 1 "$SCENE_TMP/$1.status")
+  lines_of "$SCENE_TMP/$1.status"
+  ((${#LINES[@]} > PROMPTS[$1])) || return 1
+  LAST_STATUS=${LINES[-1]}
 }
 
 wait_prompt() {
   lecture_wait "the command in pane $1 to end" prompt_back "$1"
-  PROMPTS[$1]=$(wc -l <"$SCENE_TMP/$1.status")
+  PROMPTS[$1]=${#LINES[@]}
 }
 
 # --- steps -----------------------------------------------------------------
@@ -247,14 +288,10 @@ server_with_terminal() {
   TERMINAL_PID[server]=$SERVER_PID
 }
 
-# live_view : the view pane watches the new server: its sockets (ss, on its
-# port) and its threads and children (ps), zombies included.
+# live_view : the view pane (see tests/lecture/view) watches the new
+# server: its sockets and its threads and children.
 live_view() {
-  local id
-  id=$(pane_id view)
-  tmux respawn-pane -k -t "$id" \
-    "exec watch -t -n 0.5 $(printf %q "$ROOT/tests/lecture/view") $PORT $SERVER_PID"
-  tmux display -p -t "$id" '#{pane_pid}' >>"$LECTURE_STATE/sessions"
+  echo "$PORT $SERVER_PID" >"$SCENE_TMP/view.target"
   lecture_wait "the live view to show port $PORT" view_shows ":$PORT "
 }
 
