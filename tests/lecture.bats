@@ -1,17 +1,64 @@
 #!/usr/bin/env bats
 # make lecture (tests/lecture/): each lab's scenes played live in tmux panes.
-# Each test runs a lecture without a terminal, on a tmux socket of its own
-# (tmux -L), so that no test touches anyone's tmux. In timer mode the driver
-# captures every pane before each step (LECTURE_SNAPSHOTS): the tests look
-# for what each pane must have shown; in key mode they capture the panes
-# themselves between the keys they press. Afterwards nothing may be left:
-# no tmux server on the socket, no process in any pane's session.
+# Every lecture here runs without a terminal, on a tmux socket of its own
+# (tmux -L), so that no test touches anyone's tmux.
+#
+# setup_file plays a lecture of every lab at once, in timer mode (and
+# tcp-echo twice: two instructors on one machine must not collide); the
+# driver captures every pane before each step (LECTURE_SNAPSHOTS), and each
+# lab's test looks for what each pane must have shown. The key-mode tests
+# press keys themselves and capture the panes between them. After every
+# lecture nothing may be left: no tmux server on its socket, no process in
+# the session of any pane it opened.
 #
 # Without tmux the tests are skipped (and say so); .ci/run installs tmux.
 
 load helpers
 
+# name, lab, scenes
+LECTURES=(
+  "tcp-echo tcp-echo 20"
+  "tcp-echo-again tcp-echo 20"
+  "udp-echo udp-echo 15"
+  "fork-zombie fork-zombie 20"
+  "reaper reaper 10"
+  "threads threads 30"
+  "select select 20 30"
+  "p2p-chat p2p-chat 20 30"
+  "pool pool 10"
+)
+
+setup_file() {
+  command -v tmux >/dev/null || return 0
+  local entry name lab scenes pids=() names=() i
+  for entry in "${LECTURES[@]}"; do
+    read -r name lab scenes <<<"$entry"
+    LECTURE_SOCKET=lecture-test-$$-$name LECTURE_STATE=$BATS_FILE_TMPDIR/$name \
+      LECTURE_SNAPSHOTS=1 LECTURE_DETACHED=1 LECTURE_STEP_SECONDS=0.01 LECTURE_SCENES=$scenes \
+      timeout -k 5 150 "$ROOT/tests/lecture/run" "$lab" >"$BATS_FILE_TMPDIR/$name.out" 2>&1 3>&- &
+    pids+=($!) names+=("$name")
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[i]}"
+    echo $? >"$BATS_FILE_TMPDIR/${names[i]}.status"
+  done
+  export SETUP_FILE_PID=$$
+}
+
+teardown_file() {
+  local entry name sid
+  for entry in "${LECTURES[@]}"; do
+    read -r name _ <<<"$entry"
+    tmux -L "lecture-test-${SETUP_FILE_PID:-$$}-$name" kill-server 2>/dev/null
+    for sid in $(cat "$BATS_FILE_TMPDIR/$name/sessions" 2>/dev/null); do
+      pkill -KILL -s "$sid" 2>/dev/null
+    done
+  done
+  return 0
+}
+
 setup() {
+  [[ $BATS_TEST_DESCRIPTION == "make lecture without LAB"* ]] && return 0
   command -v tmux >/dev/null || skip "tmux is not installed (make lecture needs it; .ci/run installs it)"
   SOCKET=lecture-test-$$-$BATS_TEST_NUMBER
   STATE=$BATS_TEST_TMPDIR/state
@@ -29,8 +76,22 @@ teardown() {
   return 0
 }
 
+# played NAME : the lecture NAME of setup_file played every scene and
+# ended with status 0; SOCKET and STATE are its own.
+played() {
+  SOCKET=lecture-test-$SETUP_FILE_PID-$1
+  STATE=$BATS_FILE_TMPDIR/$1
+  local status
+  status=$(cat "$BATS_FILE_TMPDIR/$1.status")
+  if [[ $status != 0 || $(cat "$STATE/result") != finished ]]; then
+    echo "lecture $1 ended with status $status:" >&2
+    cat "$BATS_FILE_TMPDIR/$1.out" >&2
+    return 1
+  fi
+}
+
 # lecture LAB SCENES [STEP_SECONDS] : start tests/lecture/run in the
-# background (timer mode unless STEP_SECONDS is "keys").
+# background (key mode if STEP_SECONDS is "keys").
 lecture() {
   local steps=${3:-0.01}
   [[ $steps == keys ]] && steps=''
@@ -38,17 +99,6 @@ lecture() {
     LECTURE_STEP_SECONDS=$steps LECTURE_SCENES=$2 \
     "$ROOT/tests/lecture/run" "$1" >"$BATS_TEST_TMPDIR/run.out" 2>&1 3>&- &
   LECTURE_PID=$!
-}
-
-# finished : wait for the lecture to end; it must have played every scene.
-finished() {
-  DEADLINE=60 eventually not_running "$LECTURE_PID"
-  wait "$LECTURE_PID" || {
-    cat "$BATS_TEST_TMPDIR/run.out" >&2
-    return 1
-  }
-  LECTURE_PID=
-  assert_equal "$(cat "$STATE/result")" finished
 }
 
 not_running() { ! kill -0 "$1" 2>/dev/null; }
@@ -102,16 +152,6 @@ press() { tmux -L "$SOCKET" send-keys -t "$(pane_of narration)" "$1"; }
 
 # at_prompt : the narration pane waits for a key.
 at_prompt() { live narration | grep -v '^$' | tail -n 1 | grep -q 'Enter: next, q: quit]$'; }
-steps_taken() { live narration | grep -c '^  > ' || :; }
-# next_step : press Enter, wait until the step is done and the next prompt up.
-next_step() {
-  local before
-  before=$(steps_taken)
-  press Enter
-  eventually more_steps_than "$before"
-  eventually at_prompt
-}
-more_steps_than() { (($(steps_taken) > $1)); }
 
 @test "make lecture without LAB, or with a wrong one, lists the labs" {
   run make -s -C "$ROOT" lecture
@@ -125,8 +165,7 @@ more_steps_than() { (($(steps_taken) > $1)); }
 }
 
 @test "tcp-echo: server, two clients, the accept queue in the view and in ss" {
-  lecture tcp-echo 20
-  finished
+  played tcp-echo
   port=$(server_port)
   [[ -n $port ]]
   shown A '^first$'
@@ -139,8 +178,7 @@ more_steps_than() { (($(steps_taken) > $1)); }
 }
 
 @test "udp-echo: a frozen server, a late reply; the view shows the UDP socket" {
-  lecture udp-echo 15
-  finished
+  played udp-echo
   port=$(server_port)
   shown A 'no reply within 300 ms$'
   shown A '^second$'
@@ -149,59 +187,58 @@ more_steps_than() { (($(steps_taken) > $1)); }
   nothing_left
 }
 
-@test "fork-zombie: the view shows the server's zombies; none is left after" {
-  lecture fork-zombie 10
-  finished
+@test "fork-zombie: the view shows the zombies of client -n 3; none is left after" {
+  played fork-zombie
   pid=$(server_pid)
-  shown view "^ *[0-9]+ +$pid +[0-9]+ Z.* <defunct>"
-  shown shell "^[0-9]+ $pid Z"
+  for file in "$STATE"/snapshots/*; do
+    (($(pane_text "$file" view | grep -cE "^ *[0-9]+ +$pid +[0-9]+ Z.* <defunct>") == 3)) && found=1
+  done
+  [[ -n ${found:-} ]]
+  shown shell '^ +3 Z'
   nothing_left
 }
 
 @test "reaper: the server's child is in the view, then reaped" {
-  lecture reaper 10
-  finished
+  played reaper
   pid=$(server_pid)
   shown view "^ *[0-9]+ +$pid +[0-9]+ S"
   shown server 'reaped child pid [0-9]+, exit status 0$'
   nothing_left
 }
 
-@test "threads: the view lists the server's threads (ps -L)" {
-  lecture threads 10
-  finished
+@test "threads: the view lists the server's threads; Ctrl-C leaves CLOSE-WAIT" {
+  played threads
   pid=$(server_pid)
-  shown A '^from A$'
-  shown C '^from C$'
-  # four tasks of the server in one snapshot: the main thread and three
+  port=$(server_port)
+  shown A '^hello$'
+  shown B '^hello$'
+  # three tasks of the server in one snapshot: the main thread and two
   for file in "$STATE"/snapshots/*; do
-    (($(pane_text "$file" view | grep -cE "^ *$pid +[0-9]+ +[0-9]+ ") == 4)) && found=1
+    (($(pane_text "$file" view | grep -cE "^ *$pid +[0-9]+ +[0-9]+ ") == 3)) && found=1
   done
   [[ -n ${found:-} ]]
+  shown view "CLOSE-WAIT .* 127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:$port"
   nothing_left
 }
 
 @test "select: Enter in the server's pane stops it; a flood in a pane of its own, Ctrl-C" {
-  lecture select "20 30"
-  finished
+  played select
   shown F 'head -c 100M /dev/zero > /dev/tcp/127\.0\.0\.1/[0-9]+$'
   shown A '^still served$'
   shown narration 'F gives up'
   nothing_left
 }
 
-@test "p2p-chat: both sides type; a peer killed with kill -9 from the shell pane" {
-  lecture p2p-chat "10 30"
-  finished
-  shown server '^peer: hi, anyone there\?$'
-  shown A '^peer: yes, hello A$'
+@test "p2p-chat: the server's side types and quits; a peer killed with kill -9 from the shell pane" {
+  played p2p-chat
+  shown A '^peer: sorry A, I must go$'
+  shown server '^peer: hello\?$'
   shown shell '^\[shell\]\$ kill -9 [0-9]+$'
   nothing_left
 }
 
 @test "pool: the view shows the three workers, children of the server" {
-  lecture pool 10
-  finished
+  played pool
   pid=$(server_pid)
   for file in "$STATE"/snapshots/*; do
     (($(pane_text "$file" view | grep -cE "^ *[0-9]+ +$pid +[0-9]+ S") == 3)) && found=1
@@ -226,18 +263,22 @@ more_steps_than() { (($(steps_taken) > $1)); }
 }
 
 @test "Ctrl-C in the narration pane, with zombies about, leaves nothing behind" {
-  lecture fork-zombie 10 keys
-  eventually at_prompt
-  # Step on until the server has a zombie child.
-  for ((i = 0; i < 30; i++)); do
-    live_shows view '<defunct>' && break
-    next_step
-  done
+  lecture fork-zombie 20 1 # a step a second: the zombies stay for two steps
   eventually live_shows view '<defunct>'
   press C-c
   eventually not_running "$LECTURE_PID"
   run wait "$LECTURE_PID"
   LECTURE_PID=
   assert_equal "$(cat "$STATE/result")" interrupted
+  nothing_left
+}
+
+@test "two lectures of one lab at once: each has a port of its own" {
+  played tcp-echo
+  port=$(server_port)
+  nothing_left
+  played tcp-echo-again
+  [[ -n $port && $(server_port) != "$port" ]]
+  shown A '^first$'
   nothing_left
 }

@@ -94,21 +94,25 @@ ready() {
 # the end), and everything that runs in them. Each pane's process leads a
 # session: kill the rest of that session first, so that the subreaper at its
 # head reaps the orphans (zombies included) and exits by itself; then the
-# head, if it is still there (the view's watch has no subreaper).
+# head, if it is still there.
 end_panes() {
-  local id leader pid end leaders=()
+  local id leader pid sid end comm leaders=()
+  local -A lead
   while read -r id leader; do
     [[ -z $id || $id == "$NARRATION_PANE" ]] && continue
     leaders+=("$leader")
-    for pid in $(pgrep -s "$leader"); do
-      ((pid == leader)) || kill -KILL "$pid" 2>/dev/null
-    done
-    [[ $(ps -o comm= -p "$leader") == subreaper ]] || kill -KILL "$leader" 2>/dev/null
+    lead[$leader]=1
   done <<<"$(tmux list-panes -F '#{pane_id} #{pane_pid}')"
+  while read -r pid sid; do
+    [[ -n ${lead[$sid]:-} ]] && ((pid != sid)) && kill -KILL "$pid" 2>/dev/null
+  done <<<"$(ps -e -o pid= -o sid=)"
   end=$(($(lecture_now_ms) + 5000))
   for leader in "${leaders[@]}"; do
+    comm=
+    read -r comm 2>/dev/null <"/proc/$leader/comm"
+    [[ $comm == subreaper ]] || kill -KILL "$leader" 2>/dev/null
     while kill -0 "$leader" 2>/dev/null && (($(lecture_now_ms) < end)); do
-      sleep "$LECTURE_POLL"
+      pause
     done
     kill -KILL "$leader" 2>/dev/null
   done
@@ -154,8 +158,9 @@ lecture_wait() {
 
 pause() {
   if [[ -z ${PAUSE_FD:-} ]]; then
-    mkfifo "$SCENE_TMP/.pause"
-    exec {PAUSE_FD}<>"$SCENE_TMP/.pause" # nobody writes: read -t just waits
+    mkfifo "$LECTURE_STATE/.pause-$BASHPID"
+    exec {PAUSE_FD}<>"$LECTURE_STATE/.pause-$BASHPID" # nobody writes: read -t just waits
+    rm -f "$LECTURE_STATE/.pause-$BASHPID"
   fi
   read -r -t "$LECTURE_POLL" -u "$PAUSE_FD" || :
 }
@@ -232,8 +237,13 @@ STEP=0
 step() {
   local key=''
   STEP=$((STEP + 1))
-  tmux set -q status-right "#[bold]$LAB#[default] scene $SCENE_NUMBER/$SCENE_COUNT, step $STEP "
-  [[ -n ${LECTURE_SNAPSHOTS:-} ]] && snapshot
+  refresh_view
+  STATUS=(set -q status-right "#[bold]$LAB#[default] scene $SCENE_NUMBER/$SCENE_COUNT, step $STEP ")
+  if [[ -n ${LECTURE_SNAPSHOTS:-} ]]; then
+    snapshot # (it sets the status line too: one tmux command the less)
+  else
+    tmux "${STATUS[@]}"
+  fi
   if [[ -n ${LECTURE_STEP_SECONDS:-} ]]; then
     printf '%s  [%ss; Enter: now, q: quit]%s' "$DIM" "$LECTURE_STEP_SECONDS" "$PLAIN"
     read -rsn1 -t "$LECTURE_STEP_SECONDS" key
@@ -249,10 +259,9 @@ step() {
 # read these; LECTURE_SNAPSHOTS=1).
 snapshot() {
   local file name args=()
-  mkdir -p "$LECTURE_STATE/snapshots"
   file=$(printf '%s/snapshots/%02d-%03d' "$LECTURE_STATE" "$SCENE_NUMBER" "$STEP")
   [[ $SCENE_NUMBER == end ]] && file=$LECTURE_STATE/snapshots/end
-  args=(display -p "=== narration ===" \; capture-pane -p -J -t "$NARRATION_PANE")
+  args=("${STATUS[@]}" \; display -p "=== narration ===" \; capture-pane -p -J -t "$NARRATION_PANE")
   for name in "${!PANE_ID[@]}"; do
     args+=(\; display -p "=== $name ===" \; capture-pane -p -J -t "${PANE_ID[$name]}")
   done
@@ -292,10 +301,25 @@ server_with_terminal() {
 # server: its sockets and its threads and children.
 live_view() {
   echo "$PORT $SERVER_PID" >"$SCENE_TMP/view.target"
-  lecture_wait "the live view to show port $PORT" view_shows ":$PORT "
+  refresh_view
 }
 
-view_shows() { tmux capture-pane -p -t "$(pane_id view)" | grep -qF -- "$1"; }
+# refresh_view : poke the view and wait for a drawing that started after
+# the poke: the view shows what the last step did before the next begins.
+refresh_view() {
+  local since=$EPOCHREALTIME fd
+  [[ -p $SCENE_TMP/view.target.wake ]] || return 0
+  exec {fd}<>"$SCENE_TMP/view.target.wake"
+  echo >&"$fd"
+  exec {fd}>&-
+  lecture_wait "the live view to redraw" drawn_since "${since/[.,]/}"
+}
+
+drawn_since() {
+  local drawn=
+  read -r drawn 2>/dev/null <"$SCENE_TMP/view.target.drawn"
+  [[ -n $drawn ]] && ((${drawn/[.,]/} > $1))
+}
 
 server_log() {
   wait_for_line server "$1"
@@ -321,11 +345,16 @@ client_program() {
   # Its pid, for a scene that kills it (kill -9 in p2p-chat).
   shell=$(cat "$SCENE_TMP/$name.shell")
   lecture_wait "$name's program to start" started "$shell" "$name"
-  TERMINAL_PID[$name]=$(pgrep -n -P "$shell")
+  TERMINAL_PID[$name]=$CHILD
 }
 
-# started SHELL_PID NAME : the shell runs the command typed, or ran it already.
-started() { pgrep -P "$1" >/dev/null || prompt_back "$2"; }
+# started SHELL_PID NAME : the shell runs the command typed (CHILD is its
+# pid, read from /proc: no pgrep to start), or ran it already.
+started() {
+  CHILD=
+  read -r CHILD _ 2>/dev/null <"/proc/$1/task/$1/children"
+  [[ -n $CHILD ]] || prompt_back "$2"
+}
 
 typed() {
   step "$1 types: $2"
