@@ -239,6 +239,7 @@ step() {
   STEP=$((STEP + 1))
   refresh_view
   STATUS=(set -q status-right "#[bold]$LAB#[default] scene $SCENE_NUMBER/$SCENE_COUNT, step $STEP ")
+  [[ $SCENE_NUMBER == end ]] && STATUS=(set -q status-right "#[bold]$LAB#[default] the end ")
   if [[ -n ${LECTURE_SNAPSHOTS:-} ]]; then
     snapshot # (it sets the status line too: one tmux command the less)
   else
