@@ -8,8 +8,8 @@
 # (a tmux pane, with tmux send-keys: the class sees it typed) and reads what
 # the pane printed. Every pane runs an interactive bash under
 # tests/tools/subreaper (so the zombies a fork-zombie server leaves are reaped
-# once it exits, and nothing outlives the pane); its shellrc
-# (tests/lecture/shellrc) records:
+# once it exits, and nothing outlives the pane); for each pane the lecture
+# keeps (tmux pipe-pane, and the pane's tests/lecture/shellrc):
 #     $SCENE_TMP/NAME.out     every line the pane printed (tmux pipe-pane,
 #                             without carriage returns and escape sequences)
 #     $SCENE_TMP/NAME.status  the exit status of each command, one line per
@@ -406,6 +406,11 @@ interrupt() {
   step "$1: Ctrl-C"
   keys "$1" C-c
   wait_prompt "$1"
+}
+
+kill9() {
+  show "kill -9 ${TERMINAL_PID[$1]}"
+  exited "$1"
 }
 
 run_in() {

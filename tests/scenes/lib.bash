@@ -29,6 +29,8 @@
 #                     the background of the scene (no input); $PORT as in show
 #   interrupt NAME    press Ctrl-C in NAME's terminal (started by start_in) and
 #                     wait for it to end
+#   kill9 NAME        from another terminal, kill -9 NAME's program; show its
+#                     exit status
 #   run_in NAME 'COMMAND'  type COMMAND at NAME's shell prompt and run it in
 #                     the scene's own shell, as a shell builtin would be
 #                     (ulimit -n, say: it applies to what NAME runs next)
@@ -186,6 +188,15 @@ interrupt() {
   printf '[%s] ^C\n' "$1"
   kill -TERM "${TERMINAL_PID[$1]}"
   wait "${TERMINAL_PID[$1]}" 2>/dev/null
+  unset "TERMINAL_PID[$1]"
+}
+
+# (bash would report "Killed" for its job: not part of the transcript.)
+kill9() {
+  local pid=${TERMINAL_PID[$1]} status=0
+  printf '$ kill -9 %s\n' "$pid"
+  { kill -9 "$pid" && wait "$pid"; } 2>/dev/null || status=$?
+  printf '[%s] (exit status %d)\n' "$1" "$status"
   unset "TERMINAL_PID[$1]"
 }
 

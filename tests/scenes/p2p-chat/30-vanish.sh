@@ -5,8 +5,7 @@ client A localhost '$PORT'
 server_log '^peer connected from'
 victim=${TERMINAL_PID[A]}
 mask "$victim" 4001
-show "kill -9 $victim"
-exited A
+kill9 A
 server_log 'closed$'
 say "A peer whose connection is reset (SO_LINGER 0): the server says so."
 show '../../tests/tools/peer reset localhost $PORT'
