@@ -29,6 +29,11 @@ transcripts: all
 bench: all
 	tests/bench/run
 
+# make lecture LAB=tcp-echo [AUTO=seconds] [SCENES="10 30"]: the lab's scenes
+# played live in tmux panes, one step per key (see tests/lecture/run).
+lecture:
+	@LECTURE_STEP_SECONDS='$(AUTO)' LECTURE_SCENES='$(SCENES)' tests/lecture/run '$(LAB)'
+
 format:
 	clang-format -i $(C_SOURCES)
 
@@ -41,7 +46,9 @@ help:
 	@echo 'make check        build, then run every test and lesson (LAB=name: one lab; FILTER=regex)'
 	@echo 'make transcripts  rewrite the handouts transcripts from a fresh run'
 	@echo 'make bench        build, then measure every server design side by side'
+	@echo 'make lecture LAB=tcp-echo  play a lab live in tmux panes, a step per key'
+	@echo '                  (AUTO=2: a step every 2 s; SCENES="10 30": some scenes)'
 	@echo 'make format       format the C sources with clang-format'
 	@echo 'make clean        remove everything the build made'
 
-.PHONY: all check demo transcripts bench format clean help $(BUILD_DIRS)
+.PHONY: all check demo transcripts bench lecture format clean help $(BUILD_DIRS)

@@ -18,7 +18,8 @@ load helpers
   shopt -s nullglob
   scripts=(tests/run tests/play tests/idle-cost tests/valgrind-session tests/platforms .ci/run
     tests/lessons/run tests/lessons/*/*.bats
-    tests/*.bash tests/*.bats tests/scenes/*.bash tests/scenes/*/*.sh tests/scenes/*/*.bash)
+    tests/*.bash tests/*.bats tests/scenes/*.bash tests/scenes/*/*.sh tests/scenes/*/*.bash
+    tests/lecture/run tests/lecture/driver tests/lecture/view tests/lecture/*.bash tests/lecture/shellrc)
   [[ -f tests/bench/run ]] && scripts+=(tests/bench/run)
   run shellcheck -S warning -s bash "${scripts[@]}"
   assert_success

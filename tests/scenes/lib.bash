@@ -22,9 +22,26 @@
 #                     show its new lines marked [NAME]
 #   finish NAME       end NAME's input (Ctrl-D), wait for it to exit, show the
 #                     rest of its output and its exit status
+#   client_program NAME PROGRAM [ARGS]  like client, for another program
+#                     (../../tests/tools/peer hold, say)
+#   enter NAME        press Enter alone in NAME's terminal (an empty line)
+#   start_in NAME 'COMMAND'  type COMMAND in terminal NAME, where it runs in
+#                     the background of the scene (no input); $PORT as in show
+#   interrupt NAME    press Ctrl-C in NAME's terminal (started by start_in) and
+#                     wait for it to end
+#   kill9 NAME        from another terminal, kill -9 NAME's program; show its
+#                     exit status
+#   run_in NAME 'COMMAND'  type COMMAND at NAME's shell prompt and run it in
+#                     the scene's own shell, as a shell builtin would be
+#                     (ulimit -n, say: it applies to what NAME runs next)
 #   await 'COMMAND'   wait (silently) until COMMAND succeeds, e.g. until a
 #                     socket shows up in ss; the scene fails after 10 s
 #   mask REAL SHOWN   in handouts, show the word REAL (a pid, say) as SHOWN
+#
+# The same scenes drive make lecture (tests/lecture/lib.bash implements these
+# functions with real terminals in tmux panes): a scene uses only these
+# functions, TERMINAL_PID, $PORT, $SERVER_PID and $SCENE_TMP/server.out (what
+# the server's terminal printed), so that both libraries can play it.
 #   stop              press Ctrl-C in the server's terminal (SIGINT), wait for
 #                     it to exit and show its exit status
 #
@@ -130,9 +147,13 @@ server_log() {
 }
 
 client() {
-  local name=$1 fd
-  shift
-  printf '[%s]$ %s\n' "$name" "$(shown "./client $*")"
+  client_program "$1" ./client "${@:2}"
+}
+
+client_program() {
+  local name=$1 program=$2 fd
+  shift 2
+  printf '[%s]$ %s\n' "$name" "$(shown "$program $*")"
   set -- "${@//\$PORT/$PORT}"
   mkfifo "$SCENE_TMP/$name.in"
   : >"$SCENE_TMP/$name.out" # there before anything reads it
@@ -141,10 +162,47 @@ client() {
   (
     for other in "${TERMINAL_FD[@]}"; do exec {other}>&-; done
     exec {fd}>&-
-    exec ./client "$@" <"$SCENE_TMP/$name.in" >"$SCENE_TMP/$name.out" 2>&1
+    exec "$program" "$@" <"$SCENE_TMP/$name.in" >"$SCENE_TMP/$name.out" 2>&1
   ) &
   TERMINAL_PID[$name]=$!
   TERMINAL_FD[$name]=$fd
+}
+
+enter() {
+  printf '[%s] > (an empty line: just Enter)\n' "$1"
+  printf '\n' >&"${TERMINAL_FD[$1]}"
+}
+
+start_in() {
+  printf '[%s]$ %s\n' "$1" "$(shown "$2")"
+  (
+    for other in "${TERMINAL_FD[@]}"; do exec {other}>&-; done
+    exec bash -c "exec ${2//\$PORT/$PORT}" </dev/null >"$SCENE_TMP/$1.out" 2>&1
+  ) &
+  TERMINAL_PID[$1]=$!
+}
+
+# A script's background job ignores SIGINT (bash does that when there is no
+# job control), so SIGTERM stands in for the Ctrl-C.
+interrupt() {
+  printf '[%s] ^C\n' "$1"
+  kill -TERM "${TERMINAL_PID[$1]}"
+  wait "${TERMINAL_PID[$1]}" 2>/dev/null
+  unset "TERMINAL_PID[$1]"
+}
+
+# (bash would report "Killed" for its job: not part of the transcript.)
+kill9() {
+  local pid=${TERMINAL_PID[$1]} status=0
+  printf '$ kill -9 %s\n' "$pid"
+  { kill -9 "$pid" && wait "$pid"; } 2>/dev/null || status=$?
+  printf '[%s] (exit status %d)\n' "$1" "$status"
+  unset "TERMINAL_PID[$1]"
+}
+
+run_in() {
+  printf '[%s]$ %s\n' "$1" "$(shown "$2")"
+  eval "$2"
 }
 
 typed() {
@@ -217,7 +275,7 @@ server_with_terminal() {
 }
 
 exited() {
-  local pid=${TERMINAL_PID[$1]} fd=${TERMINAL_FD[$1]} status=0
+  local pid=${TERMINAL_PID[$1]} fd=${TERMINAL_FD[$1]:-} status=0
   local end=$(($(scene_now_ms) + SCENE_DEADLINE_MS))
   while kill -0 "$pid" 2>/dev/null; do
     if (($(scene_now_ms) > end)); then
@@ -226,8 +284,8 @@ exited() {
     fi
     sleep "$SCENE_POLL"
   done
-  wait "$pid" || status=$?
-  exec {fd}>&-
+  wait "$pid" 2>/dev/null || status=$? # (no "Killed" message from bash)
+  [[ -n $fd ]] && exec {fd}>&-
   unset "TERMINAL_FD[$1]"
   [[ $1 == server ]] && SERVER_PID=
   new_lines "$1"

@@ -7,8 +7,7 @@ typed A "hello"
 client_log A '^hello$'
 server_log '^connection from'
 say "A now waits for input. Enter in the server's terminal:"
-printf '[server] > (an empty line: just Enter)\n'
-printf '\n' >&"${TERMINAL_FD[server]}"
+enter server
 exited server
 say "A was watching its socket as well as its keyboard: it knows at once."
 exited A

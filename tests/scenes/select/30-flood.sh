@@ -2,9 +2,7 @@
 # (lib.bash expands $PORT in the commands it shows and runs)
 say "F sends without end and never reads a reply (bash's /dev/tcp):"
 server
-printf '[F]$ head -c 100M /dev/zero > /dev/tcp/127.0.0.1/%s\n' "$(shown '$PORT')"
-bash -c "exec head -c 100M /dev/zero >/dev/tcp/127.0.0.1/$PORT" &
-flooder=$!
+start_in F 'head -c 100M /dev/zero > /dev/tcp/127.0.0.1/$PORT'
 server_log '^connection from'
 say "Wait until the server's buffer for F is full and it stops reading F:"
 say "F's bytes pile up unread in the kernel, F's send() blocks, not ours."
@@ -15,9 +13,7 @@ client_log A '^still served$'
 server_log '^connection from'
 say "F gives up (Ctrl-C). Its unread data makes its kernel reset the"
 say "connection; the server's next write to F fails, for F alone."
-printf '[F] ^C\n'
-kill -TERM "$flooder"
-wait "$flooder" 2>/dev/null
+interrupt F
 server_log 'closed$'
 finish A
 server_log 'closed$'

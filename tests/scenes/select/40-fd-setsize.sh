@@ -1,38 +1,19 @@
-# shellcheck shell=bash disable=SC2016,SC2034,SC2012,SC2004
-# (lib.bash expands $PORT in the commands it shows and runs, and reads
-# TERMINAL_PID and TERMINAL_FD)
-
-# holder NAME ARGS : tests/tools/peer hold in a terminal of its own; it holds
-# its connections until its input ends (finish NAME).
-holder() {
-  local name=$1 fd
-  shift
-  printf '[%s]$ %s\n' "$name" "$(shown "../../tests/tools/peer hold $*")"
-  set -- "${@//\$PORT/$PORT}"
-  mkfifo "$SCENE_TMP/$name.in"
-  : >"$SCENE_TMP/$name.out" # there before anything reads it
-  exec {fd}<>"$SCENE_TMP/$name.in"
-  (
-    exec {fd}>&-
-    exec ../../tests/tools/peer hold "$@" <"$SCENE_TMP/$name.in" >"$SCENE_TMP/$name.out" 2>&1
-  ) &
-  TERMINAL_PID[$name]=$!
-  TERMINAL_FD[$name]=$fd
-}
+# shellcheck shell=bash disable=SC2016,SC2012,SC2004
+# (lib.bash expands $PORT in the commands it shows and runs)
 
 refused() { grep -c '^refused' "$SCENE_TMP/server.out"; }
 
 say "select() cannot watch a descriptor at or past FD_SETSIZE (1024)."
 say "Allow the server more descriptors than that, then fill them all:"
-printf '[server]$ ulimit -n 1100\n'
-ulimit -S -n 1100
+run_in server 'ulimit -n 1100'
 server -q
 # The server's own descriptors are 0 to 6 (more if the scene's environment
 # passed it some): the crowd is sized to need exactly 3 past 1023.
 own=$(ls "/proc/$SERVER_PID/fd" | wc -l)
 crowd=$((1024 - own + 3))
 mask "$crowd" 1020
-holder C 127.0.0.1 '$PORT' "$crowd"
+# tests/tools/peer hold holds its connections until its input ends (finish).
+client_program C ../../tests/tools/peer hold 127.0.0.1 '$PORT' "$crowd"
 client_log C '^holding'
 say "Descriptors 0 to 6 are the server's own, 7 to 1023 hold 1017 clients;"
 say "the last 3 connections would need descriptor 1024: refused and closed."

@@ -1,0 +1,426 @@
+# lib.bash - the scene functions of tests/scenes/lib.bash, played live in
+# tmux panes for make lecture. tests/lecture/driver sources this file in the
+# lecture's narration pane, then plays each scene of a lab with it, so the
+# lecture, the handouts' transcripts and make demo come from the same scenes.
+#
+# Where tests/scenes/lib.bash runs a program in the background and reads its
+# output from a file, this library types the command into a real terminal
+# (a tmux pane, with tmux send-keys: the class sees it typed) and reads what
+# the pane printed. Every pane runs an interactive bash under
+# tests/tools/subreaper (so the zombies a fork-zombie server leaves are reaped
+# once it exits, and nothing outlives the pane); for each pane the lecture
+# keeps (tmux pipe-pane, and the pane's tests/lecture/shellrc):
+#     $SCENE_TMP/NAME.out     every line the pane printed (tmux pipe-pane,
+#                             without carriage returns and escape sequences)
+#     $SCENE_TMP/NAME.status  the exit status of each command, one line per
+#                             prompt: a new line means the command ended
+#     $SCENE_TMP/NAME.shell   the pid of the pane's bash
+#
+# Every action that the class should see (server, client, typed, show,
+# finish, stop...) is a step: the driver pauses before it until the
+# instructor presses a key (or LECTURE_STEP_SECONDS pass). Waiting for output
+# (server_log, client_log, await, exited) is not a step; it gives up after
+# LECTURE_DEADLINE_MS and the scene stops with a message in the narration.
+#
+# The server always listens on port 0, so the kernel picks a free port and
+# two lectures (or a lecture and make check) never collide; its first line,
+# "listening on ADDR port N (pid P)", gives PORT and SERVER_PID, which are
+# typed in their place wherever a scene writes $PORT or $SERVER_PID.
+
+# shellcheck disable=SC2034 # SCENE_SERVER_WRAPPER and TERMINAL_PID are the scenes'
+
+LECTURE_DEADLINE_MS=${LECTURE_DEADLINE_MS:-20000}
+LECTURE_POLL=0.03
+LECTURE_QUIT=3 # a scene's exit status when the instructor pressed q
+SERVER_PID=
+PORT=
+SCENE_SERVER_WRAPPER=() # ignored: every pane already runs under a subreaper
+declare -A SEEN PROMPTS TERMINAL_PID
+
+if [[ -t 1 ]]; then
+  BOLD=$'\033[1m' DIM=$'\033[2m' RED=$'\033[1;31m' PLAIN=$'\033[0m' CLEAR_LINE=$'\r\033[K'
+else
+  BOLD='' DIM='' RED='' PLAIN='' CLEAR_LINE=$'\n'
+fi
+
+lecture_now_ms() {
+  local t=${EPOCHREALTIME/[.,]/}
+  echo $((t / 1000))
+}
+
+# --- panes ---------------------------------------------------------------
+
+# pane_id NAME : the tmux id (%N) of the pane called NAME, if this scene
+# opened one (every tmux command costs a round trip: they are kept here).
+declare -A PANE_ID
+pane_id() { printf '%s' "${PANE_ID[$1]:-}"; }
+
+# new_pane NAME [COMMAND] : a pane called NAME in the lab's folder, running
+# COMMAND, or by default a shell for the scene to type into (then wait with
+# ready NAME before typing into it).
+new_pane() {
+  local name=$1 command=${2:-} id pid log
+  if [[ -z $command ]]; then
+    command="exec env LECTURE_PANE=$name SCENE_TMP=$(printf %q "$SCENE_TMP")"
+    command+=" $(printf %q "$ROOT/tests/tools/subreaper") bash --noprofile"
+    command+=" --rcfile $(printf %q "$ROOT/tests/lecture/shellrc") -i"
+  fi
+  read -r id pid < <(tmux split-window -d -P -F '#{pane_id} #{pane_pid}' -t "$NARRATION_PANE" \
+    -c "$ROOT/labs/$LAB" "$command") ||
+    lecture_fail "tmux could not open a pane for $name (is the window too small?)"
+  PANE_ID[$name]=$id
+  # The pane's process leads a session of its own; remember it, so that
+  # whatever runs in the pane can be found (and ended) by its session id.
+  echo "$pid" >>"$LECTURE_STATE/sessions"
+  if [[ -n ${2:-} ]]; then
+    tmux set -p -t "$id" @name "$name" \; select-layout -t "$NARRATION_PANE" tiled >/dev/null
+    return 0
+  fi
+  # What the pane prints, line by line, without escape sequences.
+  log=$(printf %q "$SCENE_TMP/$name.out")
+  : >"$SCENE_TMP/$name.out"
+  tmux set -p -t "$id" @name "$name" \; select-layout -t "$NARRATION_PANE" tiled \; \
+    pipe-pane -t "$id" "exec perl -pe 'BEGIN { \$| = 1 } s/\\r//g; s/\\e\\][^\\a]*\\a//g; s/\\e\\[[0-9;?]*[A-Za-z]//g; s/\\e[=>]//g' >>$log" >/dev/null
+  SEEN[$name]=0
+}
+
+# ready NAME : wait until the shell in pane NAME shows its first prompt, so
+# that no keystroke is typed too early.
+ready() {
+  lecture_wait "the shell in pane $1 to start" test -s "$SCENE_TMP/$1.status"
+}
+
+# end_panes : end every pane but the narration's (between scenes, and at
+# the end), and everything that runs in them. Each pane's process leads a
+# session: kill the rest of that session first, so that the subreaper at its
+# head reaps the orphans (zombies included) and exits by itself; then the
+# head, if it is still there.
+end_panes() {
+  local id leader pid sid end comm leaders=()
+  local -A lead
+  while read -r id leader; do
+    [[ -z $id || $id == "$NARRATION_PANE" ]] && continue
+    leaders+=("$leader")
+    lead[$leader]=1
+  done <<<"$(tmux list-panes -F '#{pane_id} #{pane_pid}')"
+  while read -r pid sid; do
+    [[ -n ${lead[$sid]:-} ]] && ((pid != sid)) && kill -KILL "$pid" 2>/dev/null
+  done <<<"$(ps -e -o pid= -o sid=)"
+  end=$(($(lecture_now_ms) + 5000))
+  for leader in "${leaders[@]}"; do
+    comm=
+    read -r comm 2>/dev/null <"/proc/$leader/comm"
+    [[ $comm == subreaper ]] || kill -KILL "$leader" 2>/dev/null
+    while kill -0 "$leader" 2>/dev/null && (($(lecture_now_ms) < end)); do
+      pause
+    done
+    kill -KILL "$leader" 2>/dev/null
+  done
+  # A pane closes when its process ends; kill-pane for any that did not.
+  while read -r id; do
+    [[ -z $id || $id == "$NARRATION_PANE" ]] || tmux kill-pane -t "$id" 2>/dev/null
+  done <<<"$(tmux list-panes -F '#{pane_id}')"
+  return 0
+}
+
+# type_in NAME TEXT : type TEXT and Enter into pane NAME (opened if needed).
+type_in() {
+  local name=$1 text=$2 id
+  id=$(pane_id "$name")
+  if [[ -z $id ]]; then
+    new_pane "$name"
+    ready "$name"
+    id=$(pane_id "$name")
+  fi
+  lines_of "$SCENE_TMP/$name.status"
+  PROMPTS[$name]=${#LINES[@]}
+  # tmux reads an argument ending in ; as the end of a command: escape it.
+  [[ $text == *';' ]] && text="${text%;}\\;"
+  tmux send-keys -t "$id" -l -- "$text" \; send-keys -t "$id" Enter
+}
+
+keys() { tmux send-keys -t "$(pane_id "$1")" "$2"; }
+
+# --- waiting ---------------------------------------------------------------
+
+# lecture_wait WHAT COMMAND... : poll COMMAND until it succeeds; the scene
+# stops after LECTURE_DEADLINE_MS. (The polls read files with bash builtins
+# and sleep with read -t on a FIFO: no process to start, which counts on a
+# busy machine.)
+lecture_wait() {
+  local what=$1 end=$(($(lecture_now_ms) + LECTURE_DEADLINE_MS))
+  shift
+  until "$@"; do
+    (($(lecture_now_ms) > end)) && lecture_fail "waited $((LECTURE_DEADLINE_MS / 1000)) s for $what"
+    pause
+  done
+}
+
+pause() {
+  if [[ -z ${PAUSE_FD:-} ]]; then
+    mkfifo "$LECTURE_STATE/.pause-$BASHPID"
+    exec {PAUSE_FD}<>"$LECTURE_STATE/.pause-$BASHPID" # nobody writes: read -t just waits
+    rm -f "$LECTURE_STATE/.pause-$BASHPID"
+  fi
+  read -r -t "$LECTURE_POLL" -u "$PAUSE_FD" || :
+}
+
+lecture_fail() {
+  printf '\n%s  this scene stops here: %s%s\n' "$RED" "$*" "$PLAIN"
+  echo "$SCENE_NAME: $*" >>"$LECTURE_STATE/problems"
+  exit 1
+}
+
+# lines_of FILE : LINES=the complete lines of FILE (a last line without its
+# newline is still being written: left out).
+lines_of() {
+  mapfile LINES <"$1"
+  ((${#LINES[@]} > 0)) && [[ ${LINES[-1]} != *$'\n' ]] && unset 'LINES[-1]'
+  LINES=("${LINES[@]%$'\n'}")
+}
+
+# has_new_line NAME REGEX : pane NAME printed a line not seen yet that
+# matches REGEX.
+has_new_line() {
+  local i
+  lines_of "$SCENE_TMP/$1.out"
+  for ((i = SEEN[$1]; i < ${#LINES[@]}; i++)); do
+    [[ ${LINES[i]} =~ $2 ]] && return 0
+  done
+  return 1
+}
+
+# new_lines NAME : every line pane NAME printed so far counts as seen.
+new_lines() {
+  lines_of "$SCENE_TMP/$1.out"
+  SEEN[$1]=${#LINES[@]}
+}
+
+wait_for_line() {
+  lecture_wait "$1 to print a line matching '$2'" has_new_line "$1" "$2"
+}
+
+# The terminal echoes what is typed: count the echoed line as seen, so that
+# client_log waits for the reply, not for the echo of the question. (The
+# echo may follow a prompt, as in "> hello".)
+echoed() {
+  local i
+  lines_of "$SCENE_TMP/$1.out"
+  for ((i = SEEN[$1]; i < ${#LINES[@]}; i++)); do
+    if [[ ${LINES[i]} == *"$2" ]]; then
+      SEEN[$1]=$((i + 1))
+      return 0
+    fi
+  done
+  return 1
+}
+
+# prompt_back NAME : the command typed last in pane NAME has ended (its
+# shell printed a new prompt); LAST_STATUS is its exit status.
+prompt_back() {
+  lines_of "$SCENE_TMP/$1.status"
+  ((${#LINES[@]} > PROMPTS[$1])) || return 1
+  LAST_STATUS=${LINES[-1]}
+}
+
+wait_prompt() {
+  lecture_wait "the command in pane $1 to end" prompt_back "$1"
+  PROMPTS[$1]=${#LINES[@]}
+}
+
+# --- steps -----------------------------------------------------------------
+
+STEP=0
+
+# step TEXT : the pause before an action; TEXT says what it does. The
+# prompt is short, so that it fits a narrow pane and can be erased.
+step() {
+  local key=''
+  STEP=$((STEP + 1))
+  refresh_view
+  STATUS=(set -q status-right "#[bold]$LAB#[default] scene $SCENE_NUMBER/$SCENE_COUNT, step $STEP ")
+  [[ $SCENE_NUMBER == end ]] && STATUS=(set -q status-right "#[bold]$LAB#[default] the end ")
+  if [[ -n ${LECTURE_SNAPSHOTS:-} ]]; then
+    snapshot # (it sets the status line too: one tmux command the less)
+  else
+    tmux "${STATUS[@]}"
+  fi
+  if [[ -n ${LECTURE_STEP_SECONDS:-} ]]; then
+    printf '%s  [%ss; Enter: now, q: quit]%s' "$DIM" "$LECTURE_STEP_SECONDS" "$PLAIN"
+    read -rsn1 -t "$LECTURE_STEP_SECONDS" key
+  else
+    printf '%s  [Enter: next, q: quit]%s' "$DIM" "$PLAIN"
+    read -rsn1 key
+  fi
+  [[ $key == q ]] && exit "$LECTURE_QUIT"
+  printf '%s  %s> %s%s\n' "$CLEAR_LINE" "$BOLD" "$*" "$PLAIN"
+}
+
+# snapshot : what every pane shows, into $LECTURE_STATE/snapshots/ (tests
+# read these; LECTURE_SNAPSHOTS=1).
+snapshot() {
+  local file name args=()
+  file=$(printf '%s/snapshots/%02d-%03d' "$LECTURE_STATE" "$SCENE_NUMBER" "$STEP")
+  [[ $SCENE_NUMBER == end ]] && file=$LECTURE_STATE/snapshots/end
+  args=("${STATUS[@]}" \; display -p "=== narration ===" \; capture-pane -p -J -t "$NARRATION_PANE")
+  for name in "${!PANE_ID[@]}"; do
+    args+=(\; display -p "=== $name ===" \; capture-pane -p -J -t "${PANE_ID[$name]}")
+  done
+  tmux "${args[@]}" >"$file"
+}
+
+# --- the scene functions (see tests/scenes/lib.bash for what each means) ---
+
+say() { printf '  %s# %s%s\n' "$BOLD" "$*" "$PLAIN"; }
+
+mask() { :; } # real numbers in a lecture
+
+# The command with the real port and pid in place of $PORT and $SERVER_PID.
+shown() {
+  local text=${1//\$PORT/$PORT}
+  printf '%s' "${text//\$SERVER_PID/$SERVER_PID}"
+}
+
+server() {
+  local line
+  step "server: ./server${*:+ $*} 0   (port 0: the kernel picks a free port)"
+  type_in server "./server${*:+ $*} 0"
+  wait_for_line server '^listening on .* port [0-9]+ \(pid [0-9]+\)$'
+  line=$(tail -n "+$((SEEN[server] + 1))" "$SCENE_TMP/server.out" | grep -m 1 -E '^listening on ')
+  PORT=$(sed -n 's/.* port \([0-9]*\) (pid [0-9]*)$/\1/p' <<<"$line")
+  SERVER_PID=$(sed -n 's/.* (pid \([0-9]*\))$/\1/p' <<<"$line")
+  new_lines server
+  live_view
+}
+
+server_with_terminal() {
+  server "$@"
+  TERMINAL_PID[server]=$SERVER_PID
+}
+
+# live_view : the view pane (see tests/lecture/view) watches the new
+# server: its sockets and its threads and children.
+live_view() {
+  echo "$PORT $SERVER_PID" >"$SCENE_TMP/view.target"
+  refresh_view
+}
+
+# refresh_view : poke the view and wait for a drawing that started after
+# the poke: the view shows what the last step did before the next begins.
+refresh_view() {
+  local since=$EPOCHREALTIME fd
+  [[ -p $SCENE_TMP/view.target.wake ]] || return 0
+  exec {fd}<>"$SCENE_TMP/view.target.wake"
+  echo >&"$fd"
+  exec {fd}>&-
+  lecture_wait "the live view to redraw" drawn_since "${since/[.,]/}"
+}
+
+drawn_since() {
+  local drawn=
+  read -r drawn 2>/dev/null <"$SCENE_TMP/view.target.drawn"
+  [[ -n $drawn ]] && ((${drawn/[.,]/} > $1))
+}
+
+server_log() {
+  wait_for_line server "$1"
+  new_lines server
+}
+
+show() {
+  local text
+  text=$(shown "$1")
+  step "\$ $text"
+  type_in shell "$text"
+  wait_prompt shell
+}
+
+client() { client_program "$1" ./client "${@:2}"; }
+
+client_program() {
+  local name=$1 text shell
+  shift
+  text=$(shown "$*")
+  step "$name: $text"
+  type_in "$name" "$text"
+  # Its pid, for a scene that kills it (kill -9 in p2p-chat).
+  shell=$(cat "$SCENE_TMP/$name.shell")
+  lecture_wait "$name's program to start" started "$shell" "$name"
+  TERMINAL_PID[$name]=$CHILD
+}
+
+# started SHELL_PID NAME : the shell runs the command typed (CHILD is its
+# pid, read from /proc: no pgrep to start), or ran it already.
+started() {
+  CHILD=
+  read -r CHILD _ 2>/dev/null <"/proc/$1/task/$1/children"
+  [[ -n $CHILD ]] || prompt_back "$2"
+}
+
+typed() {
+  step "$1 types: $2"
+  type_in "$1" "$2"
+  lecture_wait "$1 to show the line typed" echoed "$1" "$2"
+}
+
+enter() {
+  step "$1: Enter (an empty line)"
+  keys "$1" Enter
+}
+
+client_log() {
+  wait_for_line "$1" "$2"
+  new_lines "$1"
+}
+
+finish() {
+  step "$1: Ctrl-D (end of input)"
+  keys "$1" C-d
+  wait_prompt "$1"
+  new_lines "$1"
+}
+
+stop() {
+  step "server: Ctrl-C"
+  keys server C-c
+  wait_prompt server
+  new_lines server
+  SERVER_PID=
+}
+
+exited() {
+  wait_prompt "$1"
+  new_lines "$1"
+  [[ $1 == server ]] && SERVER_PID=
+  return 0
+}
+
+start_in() {
+  local text
+  text=$(shown "$2")
+  step "$1: $text"
+  type_in "$1" "$text"
+}
+
+interrupt() {
+  step "$1: Ctrl-C"
+  keys "$1" C-c
+  wait_prompt "$1"
+}
+
+kill9() {
+  show "kill -9 ${TERMINAL_PID[$1]}"
+  exited "$1"
+}
+
+run_in() {
+  local text
+  text=$(shown "$2")
+  step "$1: $text"
+  type_in "$1" "$text"
+  wait_prompt "$1"
+}
+
+await() {
+  lecture_wait "$1" eval "$1 >/dev/null 2>&1"
+}
