@@ -197,6 +197,34 @@ a_port_nobody_listens_on() {
   assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/out/bench-runs.csv")" 4
   assert_equal "$(cut -d , -f 1 "$BATS_TEST_TMPDIR/out/bench.csv" | tr '\n' ' ')" "design iterative floor "
   cmp <(echo "$output") "$BATS_TEST_TMPDIR/out/bench.md"
+  # The expectations say what was not measured, rather than pass or fail it.
+  assert_line '- select: at least 3 times the connection rate of fork per connection (it creates nothing per connection): not measured in this run'
+  assert_line --regexp '^- select: keeps at least 80% of its connection rate with 1000 idle connections \(.*\): run with BENCH_IDLE=1000 to see it$'
+}
+
+@test "the summary says which expectations a run meets and which it does not" {
+  local runs=$BATS_TEST_TMPDIR/runs.csv titles
+  # Made-up runs, one line each: fork 1000 conn/s at 200 ms of CPU per 1000
+  # connections; select 2000 (2 times: less than 3), the prefork pool 4000;
+  # the prethreaded pool at 40 ms against thread per connection's 100 (0.40:
+  # at most half). Columns as tests/bench/run writes them.
+  {
+    echo design,mode,rep,clients,bytes,idle,idle_served,seconds,connections,attempted,ok,errors,err_connect,err_timeout,err_closed,err_mismatch,err_other,ops_per_s,p50_us,p99_us,max_us,user_ms,sys_ms,peak_rss_kib,peak_pss_kib,server_status,server_early,note
+    echo fork,connections,1,2,64,0,0,1,1000,1000,1000,0,0,0,0,0,0,1000,100,200,300,100,100,1000,500,exit:0,0,
+    echo thread,connections,1,2,64,0,0,1,3000,3000,3000,0,0,0,0,0,0,3000,100,200,300,150,150,1000,500,exit:0,0,
+    echo select,connections,1,2,64,0,0,1,2000,2000,2000,0,0,0,0,0,0,2000,100,200,300,50,50,1000,500,exit:0,0,
+    echo prefork,connections,1,2,64,0,0,1,4000,4000,4000,0,0,0,0,0,0,4000,100,200,300,100,100,1000,500,exit:0,0,
+    echo prethread,connections,1,2,64,0,0,1,3500,3500,3500,0,0,0,0,0,0,3500,100,200,300,70,70,1000,500,exit:0,0,
+  } >"$runs"
+  titles=$(printf '%s\t%s\t%s\n' fork "fork per connection" reaper thread "thread per connection" threads \
+    select select select prefork "prefork pool" pool prethread "prethreaded pool" pool)
+  run awk -v titles="$titles" -v missing= -v idle=0 -v machine=M -v load=L -v when=W \
+    -v csv=/dev/null -v plot=/dev/null -f "$TESTS_DIR/bench/summary.awk" "$runs"
+  assert_success
+  assert_line '- select: at least 3 times the connection rate of fork per connection (it creates nothing per connection): 2.0 times, **less than expected**'
+  assert_line '- prefork pool: at least 3 times the connection rate of fork per connection (its processes exist before the first client): 4.0 times, as expected'
+  assert_line '- prethreaded pool: at least 3 times the connection rate of fork per connection (its threads exist before the first client): 3.5 times, as expected'
+  assert_line '- prethreaded pool: at most half the server CPU per connection of thread per connection (it reuses its threads instead of creating one per connection): 0.40 of it, as expected'
 }
 
 @test "a design that cannot serve under a load shows its errors in the table" {
