@@ -119,6 +119,22 @@ no_child_left_within() {
   assert_output "still serving"
 }
 
+@test "a child that ends while the parent waits in accept() causes no error" {
+  start_reaper
+  # One client at a time: each child ends while the parent sits in accept(),
+  # so each SIGCHLD interrupts accept() (EINTR), which must be called again.
+  for i in 1 2 3; do
+    run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"client $i"
+    assert_output "client $i"
+    eventually log_has "$i" 'reaped child pid [0-9]+, exit status 0$'
+  done
+  # This one is served only after the parent is back in accept(), so any
+  # error logged for the interruptions is on stderr by now.
+  run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still serving"
+  assert_output "still serving"
+  assert_equal "$(cat "$SERVER_ERR")" ""
+}
+
 @test "100 connections closed at once by another client leave no zombie" {
   start_reaper
   hold_connections 100 hello
