@@ -16,7 +16,7 @@ zombies_counted_are() { [[ $(ps -o stat= --ppid "$1" | grep -c Z) == "$2" ]]; }
   # P, as a student reads it: the first line of the server's output.
   P=$(sed -n '1s/^listening on .* (pid \([0-9]*\))$/\1/p' "$SERVER_OUT")
   assert_equal "$P" "$SERVER_CHILD_PID"
-  for round in 1 2; do
+  for _ in 1 2; do
     run timeout 20 "$CLIENT" -n 20 127.0.0.1 "$SERVER_PORT" <<<"x"
     assert_success
   done

@@ -4,8 +4,6 @@
 
 load ../../helpers
 
-CLIENT="$LABS/fork-zombie/client"
-
 is_gone() { ! is_running "$1"; }
 
 @test "after kill -9 of the parent, a new server starts at once on its port" {
