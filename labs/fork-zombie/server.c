@@ -6,15 +6,19 @@
  * echoes that client until it leaves, then exits. So many clients are served
  * at once. But nobody calls wait() for a child that has ended, so each one
  * stays in the process table as a zombie (ps shows Z, <defunct>) until the
- * server itself exits and the children are adopted by PID 1, which reaps them.
+ * server itself exits and the children are adopted by PID 1 (or, on Linux, a
+ * subreaper), which should reap them: on some machines (containers) PID 1
+ * does not, and the zombies stay.
  * Notes 001 "Forking", "A basic fork in action", "Zombie Processes".
  * Unlike the notes' forking server, the parent closes its copy of each
  * connection, and nothing reaps the children (that is lab 4, reaper).
  *
  * Try it:  ./server                                  in one terminal
  *          printf 'hi\n' | ./client -n 3             in a second
- *          ps -o pid,ppid,stat,cmd --ppid PID        PID: "parent pid" in the
- *                                                    server's log; three Z
+ *          ps -A -o pid,ppid,stat,comm | awk '$2 == P'
+ *                                   P: the pid in the server's first line;
+ *                                   three Z (on Linux, also
+ *                                   ps -o pid,ppid,stat,cmd --ppid P)
  *
  * Usage:   server [-b ADDR] [-q] [PORT]      (default 127.0.0.1 port 5100)
  */
