@@ -15,10 +15,8 @@
  *
  * Try it:  ./server                                  in one terminal
  *          printf 'hi\n' | ./client -n 3             in a second
- *          ps -A -o pid,ppid,stat,comm | awk '$2 == P'
- *                                   P: the pid in the server's first line;
- *                                   three Z (on Linux, also
- *                                   ps -o pid,ppid,stat,cmd --ppid P)
+ *          ps -o pid,ppid,stat,cmd --ppid PID        PID: "parent pid" in the
+ *                                                    server's log; three Z
  *
  * Usage:   server [-b ADDR] [-q] [PORT]      (default 127.0.0.1 port 5100)
  */

@@ -16,9 +16,7 @@
  * Try it:  ./server                      in one terminal
  *          ./client -c 50                in a second: 50 connections closed
  *                                        at once, 50 "reaped" lines, no Z
- *          ps -A -o pid,ppid,stat,comm | awk '$2 == P'   (P: the pid in the
- *                                        server's first line; on Linux also
- *                                        ps -o pid,ppid,stat,cmd --ppid P)
+ *          ps -o pid,ppid,stat,cmd --ppid PID     (PID: "parent pid" in the log)
  *
  * Usage:   server [-b ADDR] [-q] [PORT]      (default 127.0.0.1 port 5200)
  */
@@ -188,8 +186,8 @@ static sigset_t handled_signals(void)
 
 /*
  * No SA_RESTART for SIGCHLD, on purpose: a child that ends while the parent
- * waits in accept() makes accept() fail with EINTR, and accept_connection()
- * calls it again. (With SA_RESTART Linux would restart accept() by itself, but not
+ * waits in accept() makes accept() fail with EINTR, and main() calls it
+ * again. (With SA_RESTART Linux would restart accept() by itself, but not
  * every system restarts every call, so the retry is needed anyway.)
  */
 static void install_signal_handlers(void)
