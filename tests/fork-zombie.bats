@@ -38,7 +38,7 @@ adopted_pids() {
 
 @test "the client echoes a line; the log names the parent and the child" {
   start_fork_server
-  run --separate-stderr "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"hello"
+  run --separate-stderr timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"hello"
   assert_success
   assert_output "hello"
   eventually file_has "$SERVER_OUT" '^child pid [0-9]+: 127\.0\.0\.1 port [0-9]+ closed$'
@@ -51,16 +51,16 @@ adopted_pids() {
 @test "piped input gets no prompt: the output is exactly the replies" {
   start_fork_server
   printf 'one\ntwo\n\nthree words here\n' >"$BATS_TEST_TMPDIR/in"
-  "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+  timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
   cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
 }
 
 @test "a line that is q or Q ends the client without sending it" {
   start_fork_server
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<$'a\nq\nb'
+  run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<$'a\nq\nb'
   assert_success
   assert_output "a"
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<$'Q\nc'
+  run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<$'Q\nc'
   assert_success
   assert_output ""
 }
@@ -83,7 +83,7 @@ adopted_pids() {
 @test "every finished connection leaves a zombie child while the server runs" {
   start_fork_server
   for i in 1 2 3 4 5; do
-    run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"connection $i"
+    run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"connection $i"
     assert_output "connection $i"
   done
   eventually zombies_are 5
@@ -98,7 +98,7 @@ adopted_pids() {
 @test "once the server exits, its zombies are adopted and reaped by another" {
   start_fork_server
   for i in 1 2 3; do
-    "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"hi" >/dev/null
+    timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"hi" >/dev/null
   done
   eventually zombies_are 3
   zombies=$(child_pids "$SERVER_CHILD_PID" Z | sort -n)
@@ -138,7 +138,7 @@ adopted_pids() {
 
 @test "SIGTERM stops the children still serving; the server exits 0" {
   start_fork_server
-  "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"done already" >/dev/null
+  timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"done already" >/dev/null
   eventually zombies_are 1
   finished=$(child_pids "$SERVER_CHILD_PID" Z)
   hold_connections 3 hello
@@ -163,7 +163,7 @@ adopted_pids() {
 
 @test "-n N runs N children, each with its own connection and pid" {
   start_fork_server
-  run --separate-stderr "$CLIENT" -n 5 127.0.0.1 "$SERVER_PORT" <<<$'one\ntwo'
+  run --separate-stderr timeout 20 "$CLIENT" -n 5 127.0.0.1 "$SERVER_PORT" <<<$'one\ntwo'
   assert_success
   assert_equal "$(grep -cE '^pid [0-9]+: one$' <<<"$output")" 5
   assert_equal "$(grep -cE '^pid [0-9]+: two$' <<<"$output")" 5
@@ -181,7 +181,7 @@ adopted_pids() {
   start_fork_server
   # Under a subreaper, a child the client failed to reap would be adopted
   # and reported as such.
-  run --separate-stderr "$SUBREAPER" -v "$CLIENT" -n 4 127.0.0.1 "$SERVER_PORT" <<<"hi"
+  run --separate-stderr timeout 20 "$SUBREAPER" -v "$CLIENT" -n 4 127.0.0.1 "$SERVER_PORT" <<<"hi"
   assert_success
   assert_equal "$(grep -c 'reaped by parent' <<<"$output")" 4
   # shellcheck disable=SC2154 # set by run --separate-stderr
@@ -192,7 +192,7 @@ adopted_pids() {
   start_fork_server
   port=$SERVER_PORT
   stop_server
-  run --separate-stderr "$CLIENT" -n 2 127.0.0.1 "$port" <<<"anyone?"
+  run --separate-stderr timeout 20 "$CLIENT" -n 2 127.0.0.1 "$port" <<<"anyone?"
   assert_failure 1
   assert_equal "$(grep -cE '^pid [0-9]+ reaped by parent pid [0-9]+, exit status 1$' <<<"$output")" 2
   # shellcheck disable=SC2154 # set by run --separate-stderr
@@ -204,7 +204,7 @@ adopted_pids() {
   # shellcheck disable=SC2059 # the format is the byte
   for i in $(seq 0 255); do printf "\\$(printf %03o "$i")"; done >"$BATS_TEST_TMPDIR/in"
   printf '\n' >>"$BATS_TEST_TMPDIR/in"
-  "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+  timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
   cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
 }
 
@@ -212,13 +212,13 @@ adopted_pids() {
   start_fork_server
   head -c 1048576 /dev/urandom | tr '\n' x >"$BATS_TEST_TMPDIR/in"
   printf '\n' >>"$BATS_TEST_TMPDIR/in"
-  "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+  timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
   cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
 }
 
 @test "localhost reaches a server bound to 127.0.0.1 only" {
   start_fork_server -b 127.0.0.1
-  run "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
+  run timeout 20 "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
   assert_success
   assert_output "via localhost"
 }
@@ -227,7 +227,7 @@ adopted_pids() {
   has_ipv6 || skip "this machine has no IPv6"
   start_fork_server -b ::1
   assert file_has "$SERVER_OUT" '^listening on ::1 port [0-9]+ \(pid [0-9]+\)$'
-  run "$CLIENT" ::1 "$SERVER_PORT" <<<"over IPv6"
+  run timeout 20 "$CLIENT" ::1 "$SERVER_PORT" <<<"over IPv6"
   assert_output "over IPv6"
   eventually file_has "$SERVER_OUT" '^parent pid [0-9]+: connection from ::1 port [0-9]+$'
 }
@@ -235,13 +235,13 @@ adopted_pids() {
 @test "-b 0.0.0.0 serves every IPv4 interface" {
   start_fork_server -b 0.0.0.0
   assert file_has "$SERVER_OUT" '^listening on 0\.0\.0\.0 port [0-9]+ \(pid [0-9]+\)$'
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"any"
+  run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"any"
   assert_output "any"
 }
 
 @test "-q silences the per-connection log lines" {
   start_fork_server -q
-  run "$CLIENT" -n 2 127.0.0.1 "$SERVER_PORT" <<<"quiet"
+  run timeout 20 "$CLIENT" -n 2 127.0.0.1 "$SERVER_PORT" <<<"quiet"
   assert_success
   eventually zombies_are 2
   stop_server
@@ -253,27 +253,27 @@ adopted_pids() {
 @test "a bad command line exits 2 with a usage line" {
   for args in "-x" "65536" "-1" "port" "12ab" "1 2" "-b"; do
     # shellcheck disable=SC2086 # split on purpose: one case, several words
-    run "$LABS/fork-zombie/server" $args
+    run timeout 20 "$LABS/fork-zombie/server" $args
     assert_failure 2
     assert_line --partial "usage: server [-b ADDR] [-q] [PORT]"
   done
   for args in "-x" "localhost 65536" "localhost port" "a 1 2" "-n" "-n 0" "-n x" "-n -2" "-n 1001" "-n 3x"; do
     # shellcheck disable=SC2086
-    run "$CLIENT" $args </dev/null
+    run timeout 20 "$CLIENT" $args </dev/null
     assert_failure 2
     assert_line --partial "usage: client [-n N] [HOST [PORT]]"
   done
 }
 
 @test "a bind address that is not numeric exits 2" {
-  run "$LABS/fork-zombie/server" -b not-an-address 0
+  run timeout 20 "$LABS/fork-zombie/server" -b not-an-address 0
   assert_failure 2
   assert_line --partial "bad address 'not-an-address'"
 }
 
 @test "a port in use exits 1 and says bind failed and why" {
   start_fork_server
-  run "$LABS/fork-zombie/server" "$SERVER_PORT"
+  run timeout 20 "$LABS/fork-zombie/server" "$SERVER_PORT"
   assert_failure 1
   assert_output "server: bind 127.0.0.1 port $SERVER_PORT: Address already in use"
 }
@@ -282,32 +282,32 @@ adopted_pids() {
   start_fork_server
   port=$SERVER_PORT
   stop_server
-  run "$CLIENT" 127.0.0.1 "$port" <<<"anyone?"
+  run timeout 20 "$CLIENT" 127.0.0.1 "$port" <<<"anyone?"
   assert_failure 1
   assert_output "client: connect to 127.0.0.1 port $port: Connection refused"
 }
 
 @test "an unknown host exits 1 and says so" {
-  run "$CLIENT" no-such-host.invalid 5100 </dev/null
+  run timeout 20 "$CLIENT" no-such-host.invalid 5100 </dev/null
   assert_failure 1
   assert_output --partial "client: no-such-host.invalid port 5100: "
 }
 
 @test "a client that resets its connection leaves the server serving" {
   start_fork_server
-  run "$PEER" reset 127.0.0.1 "$SERVER_PORT"
+  run timeout 20 "$PEER" reset 127.0.0.1 "$SERVER_PORT"
   assert_success
   eventually file_has "$SERVER_OUT" 'closed$'
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still here"
+  run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still here"
   assert_output "still here"
 }
 
 @test "a client that stops reading and leaves does not stop the server" {
   start_fork_server
-  run "$PEER" flood 127.0.0.1 "$SERVER_PORT"
+  run timeout 20 "$PEER" flood 127.0.0.1 "$SERVER_PORT"
   assert_success
   eventually file_has "$SERVER_ERR" 'write to 127\.0\.0\.1 port [0-9]+: (Connection reset by peer|Broken pipe)'
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still here"
+  run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still here"
   assert_output "still here"
 }
 
@@ -323,6 +323,6 @@ adopted_pids() {
   run cat "$BATS_TEST_TMPDIR/talker.err"
   assert_output --regexp '^client: (the server closed the connection before replying in full|send: Broken pipe|receive: Connection reset by peer)$'
   # The parent lives on and serves the next client.
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"next"
+  run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"next"
   assert_output "next"
 }

@@ -43,7 +43,7 @@ no_child_left_within() {
 
 @test "a child that ends is reaped at once, and its exit status logged" {
   start_reaper
-  run --separate-stderr "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"hello"
+  run --separate-stderr timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"hello"
   assert_success
   assert_output "hello"
   eventually file_has "$SERVER_OUT" "reaped child pid"
@@ -74,16 +74,16 @@ no_child_left_within() {
 @test "piped input gets no prompt: the output is exactly the replies" {
   start_reaper
   printf 'one\ntwo\n\nthree words here\n' >"$BATS_TEST_TMPDIR/in"
-  "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+  timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
   cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
 }
 
 @test "a line that is q or Q ends the client without sending it" {
   start_reaper
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<$'a\nq\nb'
+  run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<$'a\nq\nb'
   assert_success
   assert_output "a"
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<$'Q\nc'
+  run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<$'Q\nc'
   assert_success
   assert_output ""
 }
@@ -106,7 +106,7 @@ no_child_left_within() {
 
 @test "client -c 100: a burst of closes leaves no zombie within a second" {
   start_reaper
-  run --separate-stderr "$CLIENT" -c 100 127.0.0.1 "$SERVER_PORT"
+  run --separate-stderr timeout 20 "$CLIENT" -c 100 127.0.0.1 "$SERVER_PORT"
   assert_success
   assert_equal "${#lines[@]}" 100
   assert_line --index 0 "connection 1 of 100"
@@ -115,8 +115,24 @@ no_child_left_within() {
   eventually log_has 100 'reaped child pid [0-9]+, exit status 0$'
   # accept() was interrupted by SIGCHLD over and over, and called again.
   refute file_has "$SERVER_ERR" 'accept'
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still serving"
+  run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still serving"
   assert_output "still serving"
+}
+
+@test "a child that ends while the parent waits in accept() causes no error" {
+  start_reaper
+  # One client at a time: each child ends while the parent sits in accept(),
+  # so each SIGCHLD interrupts accept() (EINTR), which must be called again.
+  for i in 1 2 3; do
+    run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"client $i"
+    assert_output "client $i"
+    eventually log_has "$i" 'reaped child pid [0-9]+, exit status 0$'
+  done
+  # This one is served only after the parent is back in accept(), so any
+  # error logged for the interruptions is on stderr by now.
+  run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still serving"
+  assert_output "still serving"
+  assert_equal "$(cat "$SERVER_ERR")" ""
 }
 
 @test "100 connections closed at once by another client leave no zombie" {
@@ -126,7 +142,7 @@ no_child_left_within() {
   release_connections
   no_child_left_within 1000
   eventually log_has 100 'reaped child pid [0-9]+, exit status 0$'
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still serving"
+  run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still serving"
   assert_output "still serving"
 }
 
@@ -179,7 +195,7 @@ no_child_left_within() {
   # shellcheck disable=SC2059 # the format is the byte
   for i in $(seq 0 255); do printf "\\$(printf %03o "$i")"; done >"$BATS_TEST_TMPDIR/in"
   printf '\n' >>"$BATS_TEST_TMPDIR/in"
-  "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+  timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
   cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
 }
 
@@ -187,16 +203,16 @@ no_child_left_within() {
   start_reaper
   head -c 1048576 /dev/urandom | tr '\n' x >"$BATS_TEST_TMPDIR/in"
   printf '\n' >>"$BATS_TEST_TMPDIR/in"
-  "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+  timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
   cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
 }
 
 @test "localhost reaches a server bound to 127.0.0.1 only" {
   start_reaper -b 127.0.0.1
-  run "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
+  run timeout 20 "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
   assert_success
   assert_output "via localhost"
-  run "$CLIENT" -c 3 localhost "$SERVER_PORT"
+  run timeout 20 "$CLIENT" -c 3 localhost "$SERVER_PORT"
   assert_success
   assert_line "connection 3 of 3"
 }
@@ -205,7 +221,7 @@ no_child_left_within() {
   has_ipv6 || skip "this machine has no IPv6"
   start_reaper -b ::1
   assert file_has "$SERVER_OUT" '^listening on ::1 port [0-9]+ \(pid [0-9]+\)$'
-  run "$CLIENT" ::1 "$SERVER_PORT" <<<"over IPv6"
+  run timeout 20 "$CLIENT" ::1 "$SERVER_PORT" <<<"over IPv6"
   assert_output "over IPv6"
   eventually file_has "$SERVER_OUT" '^parent pid [0-9]+: connection from ::1 port [0-9]+$'
 }
@@ -213,13 +229,13 @@ no_child_left_within() {
 @test "-b 0.0.0.0 serves every IPv4 interface" {
   start_reaper -b 0.0.0.0
   assert file_has "$SERVER_OUT" '^listening on 0\.0\.0\.0 port [0-9]+ \(pid [0-9]+\)$'
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"any"
+  run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"any"
   assert_output "any"
 }
 
 @test "-q silences the per-connection and reaping log lines" {
   start_reaper -q
-  run "$CLIENT" -c 5 127.0.0.1 "$SERVER_PORT"
+  run timeout 20 "$CLIENT" -c 5 127.0.0.1 "$SERVER_PORT"
   assert_success
   eventually children_are 0
   stop_server
@@ -231,27 +247,27 @@ no_child_left_within() {
 @test "a bad command line exits 2 with a usage line" {
   for args in "-x" "65536" "-1" "port" "12ab" "1 2" "-b"; do
     # shellcheck disable=SC2086 # split on purpose: one case, several words
-    run "$LABS/reaper/server" $args
+    run timeout 20 "$LABS/reaper/server" $args
     assert_failure 2
     assert_line --partial "usage: server [-b ADDR] [-q] [PORT]"
   done
   for args in "-x" "localhost 65536" "localhost port" "a 1 2" "-c" "-c 0" "-c x" "-c -2" "-c 1001" "-c 3x"; do
     # shellcheck disable=SC2086
-    run "$CLIENT" $args </dev/null
+    run timeout 20 "$CLIENT" $args </dev/null
     assert_failure 2
     assert_line --partial "usage: client [-c N] [HOST [PORT]]"
   done
 }
 
 @test "a bind address that is not numeric exits 2" {
-  run "$LABS/reaper/server" -b not-an-address 0
+  run timeout 20 "$LABS/reaper/server" -b not-an-address 0
   assert_failure 2
   assert_line --partial "bad address 'not-an-address'"
 }
 
 @test "a port in use exits 1 and says bind failed and why" {
   start_reaper
-  run "$LABS/reaper/server" "$SERVER_PORT"
+  run timeout 20 "$LABS/reaper/server" "$SERVER_PORT"
   assert_failure 1
   assert_output "server: bind 127.0.0.1 port $SERVER_PORT: Address already in use"
 }
@@ -260,34 +276,34 @@ no_child_left_within() {
   start_reaper
   port=$SERVER_PORT
   stop_server
-  run "$CLIENT" 127.0.0.1 "$port" <<<"anyone?"
+  run timeout 20 "$CLIENT" 127.0.0.1 "$port" <<<"anyone?"
   assert_failure 1
   assert_output "client: connect to 127.0.0.1 port $port: Connection refused"
-  run "$CLIENT" -c 3 127.0.0.1 "$port"
+  run timeout 20 "$CLIENT" -c 3 127.0.0.1 "$port"
   assert_failure 1
   assert_output "client: connect to 127.0.0.1 port $port: Connection refused"
 }
 
 @test "an unknown host exits 1 and says so" {
-  run "$CLIENT" no-such-host.invalid 5200 </dev/null
+  run timeout 20 "$CLIENT" no-such-host.invalid 5200 </dev/null
   assert_failure 1
   assert_output --partial "client: no-such-host.invalid port 5200: "
 }
 
 @test "a client that resets its connection leaves the server serving" {
   start_reaper
-  run "$PEER" reset 127.0.0.1 "$SERVER_PORT"
+  run timeout 20 "$PEER" reset 127.0.0.1 "$SERVER_PORT"
   assert_success
   eventually file_has "$SERVER_OUT" 'reaped child pid'
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still here"
+  run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still here"
   assert_output "still here"
 }
 
 @test "a client that stops reading and leaves does not stop the server" {
   start_reaper
-  run "$PEER" flood 127.0.0.1 "$SERVER_PORT"
+  run timeout 20 "$PEER" flood 127.0.0.1 "$SERVER_PORT"
   assert_success
   eventually file_has "$SERVER_ERR" 'write to 127\.0\.0\.1 port [0-9]+: (Connection reset by peer|Broken pipe)'
-  run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still here"
+  run timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still here"
   assert_output "still here"
 }

@@ -6,7 +6,9 @@
  * echoes that client until it leaves, then exits. So many clients are served
  * at once. But nobody calls wait() for a child that has ended, so each one
  * stays in the process table as a zombie (ps shows Z, <defunct>) until the
- * server itself exits and the children are adopted by PID 1, which reaps them.
+ * server itself exits and the children are adopted by PID 1 (or, on Linux, a
+ * subreaper), which should reap them: on some machines (containers) PID 1
+ * does not, and the zombies stay.
  * Notes 001 "Forking", "A basic fork in action", "Zombie Processes".
  * Unlike the notes' forking server, the parent closes its copy of each
  * connection, and nothing reaps the children (that is lab 4, reaper).

@@ -4,11 +4,11 @@
  *
  * As in fork-zombie, the parent accepts and forks a child per connection.
  * When a child ends, the kernel sends the parent SIGCHLD; the handler calls
- * waitpid(-1, &status, WNOHANG) in a loop, because signals do not queue: when
- * many children end at once, one SIGCHLD may stand for all of them. The
- * handler keeps errno intact, calls only async-signal-safe functions (its log
- * line goes out with write(2), not printf), and accept() interrupted by the
- * signal is simply called again.
+ * waitpid(-1, &status, WNOHANG) in a loop, because standard signals do not
+ * queue: when many children end at once, one SIGCHLD may stand for all of
+ * them. The handler keeps errno intact, calls only async-signal-safe
+ * functions (its log line goes out with write(2), not printf), and accept()
+ * interrupted by the signal is simply called again.
  * Notes 001 "Managing Zombie processes"; 004 "Process per connection".
  * The notes reap only when the next client connects; here the signal says
  * when, so a quiet server holds no zombie either.
@@ -134,7 +134,8 @@ static void forget_child(pid_t pid)
 }
 
 /*
- * SIGCHLD: some child has ended, perhaps many. Signals do not queue: if ten
+ * SIGCHLD: some child has ended, perhaps many. Standard signals do not queue
+ * (POSIX real-time signals do; SIGCHLD is not one of them): if ten
  * children end while this handler runs or the signal is blocked, one more
  * SIGCHLD arrives, not ten. So reap in a loop until no ended child is left;
  * WNOHANG makes waitpid() return 0 instead of blocking when the others are

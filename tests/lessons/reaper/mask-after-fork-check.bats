@@ -1,0 +1,32 @@
+#!/usr/bin/env bats
+# Check of exercise 4, second half (mask-after-fork.patch): SIGTERM during the
+# parent's 5 s sleep after fork(), before the child is on the list: the
+# server exits at once, and the child it did not know of serves on.
+
+load ../../helpers
+
+is_gone() { ! is_running "$1"; }
+parent_of() { ps -o ppid= -p "$1" | tr -d ' '; }
+
+@test "kill -TERM P during the sleep: the newest child is left serving, an orphan" {
+  start_server_under_subreaper reaper
+  start_client talker reaper 127.0.0.1 "$SERVER_PORT"
+  send_line talker "before"
+  eventually file_has "$BATS_TEST_TMPDIR/talker.out" '^before$'
+  child=$(sed -n 's/^child pid \([0-9]*\) .*/\1/p' "$SERVER_OUT")
+  # The parent is asleep between fork() and remember_child() now.
+  kill -TERM "$SERVER_CHILD_PID"
+  eventually is_gone "$SERVER_CHILD_PID"
+  assert_equal "$(parent_of "$child")" "$SERVER_PID" # adopted by the subreaper
+  send_line talker "after"
+  eventually file_has "$BATS_TEST_TMPDIR/talker.out" '^after$'
+  end_input talker
+  client_exits talker
+  assert_equal "$CLIENT_STATUS" 0
+  eventually is_gone "$SERVER_PID"
+  status=0
+  wait "$SERVER_PID" || status=$?
+  SERVER_PID= # stopped already
+  assert_equal "$status" 0
+  assert file_has "$SERVER_ERR" "^subreaper: reaped adopted pid $child, exit status 0\$"
+}
