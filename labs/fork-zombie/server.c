@@ -13,8 +13,9 @@
  *
  * Try it:  ./server                                  in one terminal
  *          printf 'hi\n' | ./client -n 3             in a second
- *          ps -o pid,ppid,stat,cmd --ppid PID        PID: "parent pid" in the
- *                                                    server's log; three Z
+ *          ps -A -o pid,ppid,stat,comm | grep server    three Z, whose ppid is
+ *                                                    the server's pid (Linux
+ *                                                    only: ps --ppid PID)
  *
  * Usage:   server [-b ADDR] [-q] [PORT]      (default 127.0.0.1 port 5100)
  */

@@ -16,7 +16,8 @@
  * Try it:  ./server                      in one terminal
  *          ./client -c 50                in a second: 50 connections closed
  *                                        at once, 50 "reaped" lines, no Z
- *          ps -o pid,ppid,stat,cmd --ppid PID     (PID: "parent pid" in the log)
+ *          ps -A -o pid,ppid,stat,comm | grep server     no Z (Linux only:
+ *                                        ps --ppid PID, PID the server's pid)
  *
  * Usage:   server [-b ADDR] [-q] [PORT]      (default 127.0.0.1 port 5200)
  */
