@@ -30,6 +30,8 @@
  *                              functions neither flush stdout nor leave with
  *                              exit() (they use _exit()), so stdio buffers
  *                              copied from the parent are not written twice
+ *                              (a child flushes its own output itself, as
+ *                              the labs' children do after each line)
  * Each message is formatted into one buffer and written with one write(2),
  * so lines from several threads or processes never mix mid-line.
  *

@@ -146,6 +146,30 @@ no_child_left_within() {
   assert_output "still serving"
 }
 
+@test "no log line is lost when SIGCHLD interrupts a write to a full stdout pipe" {
+  # The server's stdout is a one-page pipe that slow-reader empties. With the
+  # reader stopped, the pipe fills and the parent waits in write(); a child
+  # killed then sends SIGCHLD, which interrupts that write (no SA_RESTART).
+  log="$BATS_TEST_TMPDIR/log"
+  spawn /dev/null "$log" "$BATS_TEST_TMPDIR/server.err" \
+    bash -c '"$1" 0 | "$2" 4096 1' _ "$LABS/reaper/server" "$TESTS_DIR/tools/slow-reader"
+  eventually file_has "$log" '^listening on '
+  server=$(sed -n '1s/^listening on .* (pid \([0-9]*\))$/\1/p' "$log")
+  SERVER_PORT=$(sed -n '1s/^listening on .* port \([0-9]*\) (pid [0-9]*)$/\1/p' "$log")
+  reader=$(child_pids "$SPAWNED_PID" | grep -vx "$server")
+  kill -STOP "$reader"
+  hold_connections 100
+  eventually eval "[[ \$(cat /proc/$server/wchan) == *pipe_write ]]" # Linux: (anon_)pipe_write
+  child=$(child_pids "$server" | head -n 1)
+  kill -KILL "$child"
+  eventually eval "[[ ! -e /proc/$child ]]" # reaped: the handler has run
+  kill -CONT "$reader"
+  release_connections
+  eventually eval "(( \$(count_lines $log ': reaped child pid ') == 100 ))"
+  assert_equal "$(count_lines "$log" '^parent pid [0-9]+: connection from 127\.0\.0\.1 port [0-9]+$')" 100
+  kill -TERM "$server"
+}
+
 @test "a child holds only its connection, not the listening socket" {
   start_reaper
   start_client talker reaper 127.0.0.1 "$SERVER_PORT"

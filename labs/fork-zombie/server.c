@@ -15,8 +15,9 @@
  *
  * Try it:  ./server                                  in one terminal
  *          printf 'hi\n' | ./client -n 3             in a second
- *          ps -o pid,ppid,stat,cmd --ppid PID        PID: "parent pid" in the
- *                                                    server's log; three Z
+ *          ps -A -o pid,ppid,stat,comm | grep server    three Z, whose ppid is
+ *                                                    the server's pid (Linux
+ *                                                    only: ps --ppid PID)
  *
  * Usage:   server [-b ADDR] [-q] [PORT]      (default 127.0.0.1 port 5100)
  */
@@ -82,9 +83,16 @@ static struct options parse_options(int argc, char *argv[])
  * they have ended, and exit. kill() on a zombie does nothing, so every child
  * can be signalled. waitid() with WNOWAIT waits for a child to end but leaves
  * it a zombie: the finished children stay zombies to the end, as the lesson
- * says. (waitid is a plain system call, though not on POSIX's list of
- * async-signal-safe functions; this handler never returns to the code it
- * interrupted.)
+ * says. Not the lesson: clean shutdown (skip on a first reading).
+ * Why waitid() here although POSIX does not list it as async-signal-safe
+ * (waitpid() is listed): waitpid() has no WNOWAIT, so it would reap the
+ * zombies this lab exists to show; waitid() is the only call that waits
+ * without reaping. The risk of an unlisted function in a handler is that it
+ * shares state (a lock, a buffer) with the code it interrupted; waitid() is
+ * a thin wrapper of one system call in glibc, musl and the BSD libcs, and
+ * this handler never returns to the interrupted code anyway: it _exit()s.
+ * (Setting a flag and stopping from main() would need pselect() around
+ * accept() to avoid sleeping through the signal: more than this lab needs.)
  */
 static void stop_children_and_exit(int signo)
 {

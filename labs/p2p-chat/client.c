@@ -59,7 +59,7 @@ struct chat {
     enum chat_end leaving;  /* I_QUIT or MY_INPUT_ENDED once we leave */
     int half_closed;        /* shutdown(SHUT_WR) done: the peer saw our end */
     int close_now;          /* q typed again while leaving: stop waiting */
-    long deadline_ms;       /* when leaving: stop waiting for the peer then */
+    long long deadline_ms;  /* when leaving: stop waiting for the peer then */
 };
 
 /*
@@ -99,12 +99,13 @@ static int connect_to(const char *host, const char *port)
     return fd;
 }
 
-static long now_ms(void)
+/* long long: milliseconds since boot overflow a 32-bit long after 24 days. */
+static long long now_ms(void)
 {
     struct timespec ts;
     if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
         die("clock_gettime");
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void buffer_append(struct buffer *b, const char *bytes, size_t n)
@@ -306,7 +307,7 @@ static enum chat_end continue_leaving(struct chat *c)
    for the peer to go. */
 static int poll_timeout(const struct chat *c)
 {
-    long left;
+    long long left;
     if (c->leaving != MY_INPUT_ENDED)
         return -1;
     left = c->deadline_ms - now_ms();

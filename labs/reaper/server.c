@@ -16,7 +16,8 @@
  * Try it:  ./server                      in one terminal
  *          ./client -c 50                in a second: 50 connections closed
  *                                        at once, 50 "reaped" lines, no Z
- *          ps -o pid,ppid,stat,cmd --ppid PID     (PID: "parent pid" in the log)
+ *          ps -A -o pid,ppid,stat,comm | grep server     no Z (Linux only:
+ *                                        ps --ppid PID, PID the server's pid)
  *
  * Usage:   server [-b ADDR] [-q] [PORT]      (default 127.0.0.1 port 5200)
  */
@@ -187,8 +188,12 @@ static sigset_t handled_signals(void)
 /*
  * No SA_RESTART for SIGCHLD, on purpose: a child that ends while the parent
  * waits in accept() makes accept() fail with EINTR, and main() calls it
- * again. (With SA_RESTART Linux would restart accept() by itself, but not
- * every system restarts every call, so the retry is needed anyway.)
+ * again: that is the lesson. (With SA_RESTART, Linux and the BSDs would
+ * restart accept() by themselves, and the lesson would be invisible; but
+ * not every system restarts every call, so the retry is needed anyway.)
+ * The price: every other slow call of the parent can fail with EINTR too,
+ * writes to stdout included. So the parent's own log lines go out with
+ * write_all(), which tries again (see log_connection()), never with printf.
  */
 static void install_signal_handlers(void)
 {
@@ -347,6 +352,26 @@ static void fork_child(int listener, int conn, const char *peer, int quiet)
     mask_handled_signals(SIG_UNBLOCK);
 }
 
+/*
+ * "parent pid P: connection from ADDR port N", formatted first, then sent
+ * with one write(2) through write_all(), which calls write() again after
+ * EINTR. Not printf: SIGCHLD has no SA_RESTART here (see
+ * install_signal_handlers()), so it interrupts any slow call of the parent,
+ * not only accept(). When stdout is a pipe that is full (./server | less,
+ * with less behind), printf's write() waits; a child ending then makes it
+ * fail with EINTR, and stdio does not try again: the line is lost.
+ */
+static void log_connection(const char *peer)
+{
+    char line[LOG_LINE_SIZE];
+    int n =
+        snprintf(line, sizeof line, "parent pid %ld: connection from %s\n", (long)getpid(), peer);
+    if (n < 0 || (size_t)n >= sizeof line)
+        n = snprintf(line, sizeof line, "parent pid %ld: connection\n", (long)getpid());
+    if (write_all(STDOUT_FILENO, line, (size_t)n) < 0)
+        warn_errno("write the log");
+}
+
 /* accept(), called again when a signal (SIGCHLD) interrupts it. */
 static int accept_connection(int listener, struct sockaddr_storage *from, socklen_t *fromlen)
 {
@@ -384,7 +409,7 @@ int main(int argc, char *argv[])
         }
         peer_text((struct sockaddr *)&from, fromlen, peer, sizeof peer);
         if (!opt.quiet)
-            printf("parent pid %ld: connection from %s\n", (long)getpid(), peer);
+            log_connection(peer);
         fork_child(listener, conn, peer, opt.quiet);
         /* The child has its own copy of the connection; without this close
            the parent would run out of descriptors, and the client would not

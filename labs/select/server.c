@@ -11,6 +11,14 @@
  * it drains. Notes 001 "Asynchronous Communication", "Blocking Socket",
  * "Non-blocking socket", "Echo server using select"; 003 section 3.3.
  *
+ * One call in the loop can wait, knowingly: the log. printf() to stdout
+ * waits when stdout is a pipe or terminal that nobody reads (./server | less
+ * with less scrolled back, a terminal stopped with Ctrl-S), and then the
+ * whole loop waits with it, every client included. Making stdout
+ * non-blocking would not fix it cleanly: the flag belongs to the open file
+ * the shell and terminal share, and a full log would then lose lines. Run
+ * with -q, or log to a file, when nobody reads the log.
+ *
  * Try it:  ./server            in one terminal
  *          ./client            in two or three others: all are served at once
  *          press Enter in the server's terminal to stop it
@@ -18,7 +26,8 @@
  * Usage:   server [-b ADDR] [-q] [PORT]      (default 127.0.0.1 port 50000)
  *
  * Where the C differs from the Python: the notes' server blocks in send()
- * and in sys.stdin.readline(); here nothing in the loop ever waits.
+ * and in sys.stdin.readline(); here nothing in the loop waits for a client
+ * (only for its own log, see above).
  */
 #include "labs.h"
 
@@ -474,7 +483,9 @@ int main(int argc, char *argv[])
     s.running = 1;
     s.watching_stdin = 1;
     install_signal_handlers(&s);
-    setvbuf(stdout, NULL, _IOLBF, 0); /* each log line out as it happens */
+    /* Each log line out as it happens; a log nobody reads stalls the loop
+       (see the top of this file). */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     s.spare_fd = open("/dev/null", O_RDONLY);
     if (s.spare_fd < 0)
         die("open /dev/null");

@@ -193,10 +193,13 @@ static void read_all_lines(struct job *job)
     ssize_t len;
     while ((len = getline(&line, &cap, stdin)) >= 0 && !is_quit(line, (size_t)len)) {
         if (job->len + (size_t)len > room) {
+            char *grown; /* not job->lines = realloc(job->lines, ...): on failure
+                            that would lose the old block */
             room = 2 * (job->len + (size_t)len);
-            job->lines = realloc(job->lines, room);
-            if (job->lines == NULL)
+            grown = realloc(job->lines, room);
+            if (grown == NULL)
                 die("realloc");
+            job->lines = grown;
         }
         memcpy(job->lines + job->len, line, (size_t)len);
         job->len += (size_t)len;

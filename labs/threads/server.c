@@ -43,12 +43,12 @@
 /*
  * Each thread's stack, set on purpose instead of the default (on Linux,
  * the "ulimit -s" value, usually 8 MiB). The deepest path is an error
- * message written from echo_until_eof(): its 16 KiB buffer, then stdio
- * formatting the message in an 8 KiB buffer on the stack (stderr has none
- * of its own). With a 24 KiB stack the server crashes there, with 32 KiB it
- * does not; 64 KiB leaves room for sanitizer builds and for changes. Only
- * the pages a thread touches take memory, but the whole size is address
- * space: 1000 clients on default stacks would reserve 8 GiB.
+ * message written from echo_until_eof(): its 16 KiB buffer, then labs.h
+ * formatting the message in two 1 KiB buffers and vsnprintf()'s own
+ * frames; 64 KiB leaves room for sanitizer builds and for changes. (Some
+ * systems want more: see thread_stack_size().) Only the pages a thread
+ * touches take memory, but the whole size is address space: 1000 clients
+ * on default stacks would reserve 8 GiB.
  */
 #define THREAD_STACK_SIZE (64 * 1024)
 #define DESCRIPTOR_WAIT_MS 100 /* see wait_for_a_descriptor() */
@@ -253,6 +253,23 @@ static void *serve_client(void *arg)
 }
 
 /*
+ * Our 64 KiB, unless the system's minimum is larger: on aarch64 glibc's
+ * PTHREAD_STACK_MIN is 128 KiB and a smaller size fails with EINVAL. The
+ * minimum may be unknown (sysconf returns -1, or the name is not defined):
+ * then 64 KiB it is.
+ */
+static size_t thread_stack_size(void)
+{
+    size_t size = THREAD_STACK_SIZE;
+#ifdef _SC_THREAD_STACK_MIN
+    long minimum = sysconf(_SC_THREAD_STACK_MIN);
+    if (minimum > 0 && (size_t)minimum > size)
+        size = (size_t)minimum;
+#endif
+    return size;
+}
+
+/*
  * Every client thread is created detached, so nobody has to join it: when
  * it returns, its stack is freed at once. (A joinable thread that nobody
  * joins keeps its stack after it ends, waiting for a pthread_join() that
@@ -266,9 +283,9 @@ static void init_thread_attributes(pthread_attr_t *attr)
     rc = pthread_attr_setdetachstate(attr, PTHREAD_CREATE_DETACHED);
     if (rc != 0)
         die_errnum(rc, "pthread_attr_setdetachstate");
-    rc = pthread_attr_setstacksize(attr, THREAD_STACK_SIZE);
+    rc = pthread_attr_setstacksize(attr, thread_stack_size());
     if (rc != 0)
-        die_errnum(rc, "pthread_attr_setstacksize %d", THREAD_STACK_SIZE);
+        die_errnum(rc, "pthread_attr_setstacksize %zu", thread_stack_size());
 }
 
 /*

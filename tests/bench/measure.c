@@ -65,18 +65,19 @@ static void request_stop(int signo)
     stop_requested = 1;
 }
 
-static void sleep_ms(long ms)
+static void sleep_ms(long long ms)
 {
-    struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+    struct timespec t = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
     nanosleep(&t, NULL); /* a signal cutting it short is what we want */
 }
 
-static long now_ms(void)
+/* long long: milliseconds since boot overflow a 32-bit long after 24 days. */
+static long long now_ms(void)
 {
     struct timespec t;
     if (clock_gettime(CLOCK_MONOTONIC, &t) < 0)
         die("clock_gettime");
-    return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 /* The memory of a set of processes, in KiB. */
@@ -236,7 +237,8 @@ static void write_result(const char *file, int status, int early, const struct m
 int main(int argc, char *argv[])
 {
     const char *file = NULL;
-    long interval_ms = DEFAULT_INTERVAL_MS, t0, cost;
+    long interval_ms = DEFAULT_INTERVAL_MS;
+    long long t0, cost;
     struct memory peak = {0, 0};
     int c, status = 0, early = 0;
     struct sigaction sa;
