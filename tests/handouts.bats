@@ -82,8 +82,9 @@ exercises() {
       lessons=$(grep -oE '<!-- lesson: [a-z0-9-]+ -->' <<<"$text" | sed 's/<!-- lesson: //; s/ -->//')
       [[ -n $lessons ]] || fail "$(basename "$handout") exercise $number names no '<!-- lesson: NAME -->'"
       for name in $lessons; do
-        file=$(ls "$ROOT/tests/lessons/$lab/$name".{patch,bats} 2>/dev/null | head -n 1)
-        [[ -n $file ]] || fail "$(basename "$handout") exercise $number: no tests/lessons/$lab/$name.patch or .bats"
+        file=$ROOT/tests/lessons/$lab/$name.patch # a patch's Check: file may share its name
+        [[ -f $file ]] || file=$ROOT/tests/lessons/$lab/$name.bats
+        [[ -f $file ]] || fail "$(basename "$handout") exercise $number: no tests/lessons/$lab/$name.patch or .bats"
         grep -qE "^(# )?Lesson: (exercise|solution) $number\$" "$file" ||
           fail "$file does not say 'Lesson: exercise $number' (or solution $number)"
       done
