@@ -18,7 +18,10 @@
  * Usage:   server [-b ADDR] [-q] [PORT]      (default 127.0.0.1 port 50000)
  *
  * Where the C differs from the Python: the notes' server blocks in send()
- * and in sys.stdin.readline(); here nothing in the loop ever waits.
+ * and in sys.stdin.readline(); here nothing in the loop waits, with one
+ * exception kept on purpose: the log. printf() to a stdout that is a full
+ * pipe (./server | less, and nobody scrolls) waits for room, and the whole
+ * loop with it. Run it on a terminal, into a file, or with -q.
  */
 #include "labs.h"
 
@@ -179,9 +182,11 @@ static int listen_on(const char *addr, const char *port)
     freeaddrinfo(ai);
     if (listen(fd, SOMAXCONN) < 0)
         die("listen");
-    /* A client may connect and reset before we accept it: select() said
-       "ready", yet a blocking accept() would then wait for the next client
-       and freeze everyone. Non-blocking, it fails with EAGAIN instead. */
+    /* select() may say "a client is waiting" and the connection be gone
+       when we call accept() (taken by another process sharing this socket;
+       on the BSDs also a client that reset): a blocking accept() would then
+       wait for the next client and freeze everyone. Non-blocking, it fails
+       with EAGAIN instead. */
     if (set_nonblocking(fd) < 0)
         die("fcntl O_NONBLOCK on the listening socket");
 

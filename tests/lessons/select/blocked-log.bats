@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
-# Lesson: exercise 6
+# Lesson: exercise 5
 # Says: a log nobody reads: once the pipe on the server's stdout is full, printf blocks the loop and no client is echoed
 #
-# Exercise 6 of handouts/06-select.md, on the lab as it is: the server's
+# Exercise 5 of handouts/06-select.md, on the lab as it is: the server's
 # stdout is a pipe (a FIFO here) that nobody reads after the first line.
 
 load ../../helpers
