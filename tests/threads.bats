@@ -238,10 +238,10 @@ echo_once() {
 @test "200 clients one after another leave the server's address space flat: its threads are detached" {
   sanitized_build && skip "a sanitizer build has an allocator of its own"
   MALLOC_ARENA_MAX=1 start_server threads
-  for i in $(seq 1 10); do echo_once; done
+  for _ in $(seq 1 10); do echo_once; done
   eventually log_says '^client #[0-9]+ left' 10
   before=$(vm_size_kb "$SERVER_PID")
-  for i in $(seq 1 200); do echo_once; done
+  for _ in $(seq 1 200); do echo_once; done
   eventually log_says '^client #[0-9]+ left' 210
   after=$(vm_size_kb "$SERVER_PID")
   eventually thread_count_is 1

@@ -24,7 +24,7 @@ in_pipe_write() { [[ $(cat "/proc/$1/wchan" 2>/dev/null) == *pipe_write ]]; }
   send_line A "before"
   eventually file_has "$BATS_TEST_TMPDIR/A.out" '^before$'
   # Each connection logs two lines; 1500 of them are more than a pipe holds.
-  for i in $(seq 1500); do
+  for _ in $(seq 1500); do
     exec {sock}<>"/dev/tcp/127.0.0.1/$port"
     exec {sock}>&-
   done
