@@ -9,7 +9,10 @@ load ../../helpers
 @test "two lines in one write: only the first comes back until more data arrives" {
   start_server select
   exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
-  printf 'one\ntwo\n' >&"$sock" # the exercise's printf 'one\ntwo\n' | ...
+  # One write(2) of both lines, as the exercise's client sends them: cat
+  # writes what it read in one call (bash's printf may write line by line).
+  printf 'one\ntwo\n' >"$BATS_TEST_TMPDIR/two-lines"
+  cat "$BATS_TEST_TMPDIR/two-lines" >&"$sock"
   read -r -t "$DEADLINE" first <&"$sock"
   assert_equal "$first" one
   # "two" is in the server's stdio buffer: nothing comes.
