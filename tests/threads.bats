@@ -215,6 +215,43 @@ sanitized_build() { grep -q -- -fsanitize "$LABS/threads/.build-flags" 2>/dev/nu
   done
 }
 
+# vm_size_kb PID : the address space of PID in KiB (VmSize in /proc/PID/status).
+vm_size_kb() { awk '/^VmSize:/ { print $2 }' "/proc/$1/status"; }
+
+# echo_once : a connection echoes a line, then closes.
+echo_once() {
+  local sock line
+  exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  printf 'ping\n' >&"$sock"
+  read -r -t "$DEADLINE" line <&"$sock"
+  exec {sock}>&-
+  [[ $line == ping ]]
+}
+
+# A thread's stack is at least 64 KiB (the server's THREAD_STACK_SIZE, or the
+# system's minimum when that is larger) plus a guard page. A joinable thread
+# that nobody joins keeps its stack after it returns, so 200 clients would
+# add 200 stacks, 13 MiB or more; a detached thread's stack goes back to the
+# C library, which reuses it for the next thread. MALLOC_ARENA_MAX=1: one
+# malloc arena, so that a 64 MiB arena made for a new thread cannot blur
+# the figure.
+@test "200 clients one after another leave the server's address space flat: its threads are detached" {
+  sanitized_build && skip "a sanitizer build has an allocator of its own"
+  MALLOC_ARENA_MAX=1 start_server threads
+  for _ in $(seq 1 10); do echo_once; done
+  eventually log_says '^client #[0-9]+ left' 10
+  before=$(vm_size_kb "$SERVER_PID")
+  for _ in $(seq 1 200); do echo_once; done
+  eventually log_says '^client #[0-9]+ left' 210
+  after=$(vm_size_kb "$SERVER_PID")
+  eventually thread_count_is 1
+  # Well below 200 stacks: room for a few threads alive at once.
+  if ((after - before > 16 * 64)); then
+    echo "VmSize grew from $before kB to $after kB over 200 clients" >&2
+    return 1
+  fi
+}
+
 @test "client -t N runs N connections, each sending every line" {
   start_server threads
   run --separate-stderr "$CLIENT" -t 3 127.0.0.1 "$SERVER_PORT" <<<$'one\ntwo\nq\nnot sent'

@@ -188,9 +188,11 @@ static int listen_on(const char *addr, const char *port)
     freeaddrinfo(ai);
     if (listen(fd, SOMAXCONN) < 0)
         die("listen");
-    /* A client may connect and reset before we accept it: select() said
-       "ready", yet a blocking accept() would then wait for the next client
-       and freeze everyone. Non-blocking, it fails with EAGAIN instead. */
+    /* select() may say "a client is waiting" and the connection be gone
+       when we call accept() (taken by another process sharing this socket;
+       on the BSDs also a client that reset): a blocking accept() would then
+       wait for the next client and freeze everyone. Non-blocking, it fails
+       with EAGAIN instead. */
     if (set_nonblocking(fd) < 0)
         die("fcntl O_NONBLOCK on the listening socket");
 

@@ -9,8 +9,9 @@
  * "Threading", "Three parts of a multi-threaded server", "Echo server using
  * Thread"; 002; 003 section 3.2; 004 "Thread per connection".
  *
- * Unlike Python's threads, C threads have no global lock: two of them run
- * at the same moment on two cores, so even counter++ needs the mutex.
+ * counter++ is a load, an add and a store: another thread may run in
+ * between, on another core or on this one, so even counter++ needs the
+ * mutex (and in C a data race is undefined behaviour, C11 5.1.2.4).
  *
  * Try it:  ./server            in one terminal
  *          ./client            in two or three more: all are served at once

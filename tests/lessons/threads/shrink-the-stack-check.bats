@@ -1,0 +1,20 @@
+#!/usr/bin/env bats
+# Exercise 3 of handouts/05-threads.md, on the lab with a 24 KiB stack per
+# thread: a client that floods and leaves makes the server's thread write
+# an error message, and that overflows the stack.
+
+load ../../helpers
+
+@test "with a 24 KiB stack the server dies with a segmentation fault after a flood" {
+  start_server threads
+  run timeout 60 "$PEER" flood 127.0.0.1 "$SERVER_PORT"
+  eventually eval '! is_running '"$SERVER_PID"
+  status=0
+  wait "$SERVER_PID" || status=$?
+  SERVER_PID= # it is gone: nothing for teardown to stop
+  # 139: killed by SIGSEGV (128 + 11); a sanitizer build reports the
+  # overflow itself.
+  ((status == 139)) || file_has "$SERVER_ERR" 'stack-overflow|SEGV'
+  # It died before its message about the client came out in full.
+  run ! file_has "$SERVER_ERR" '^server: write to .*(Connection reset by peer|Broken pipe)$'
+}
