@@ -9,6 +9,7 @@ CLIENT="$LABS/tcp-echo/client"
 # its stdin on a FIFO the test holds (end_input NAME closes it); its output
 # goes to $BATS_TEST_TMPDIR/NAME.out and NAME.err; CLIENT_PID[NAME] is its pid,
 # so client_exits NAME waits for it.
+# shellcheck disable=SC2034 # CLIENT_FD, CLIENT_PID are read by helpers.bash
 start_peer() {
   local name=$1 fd
   shift

@@ -57,8 +57,8 @@ static const char usage[] =
     "reset|flood|hold|send-close|stall-echo HOST PORT [N [LINE] | BYTES] | trickle-echo";
 
 #define FLOOD_STALL_MS 200
-#define STALL_DEADLINE_MS 20000       /* stall-echo gives up if nothing comes this long */
-#define STALL_MAX_BYTES (1L << 30)    /* ... or if the peer takes this much unechoed */
+#define STALL_DEADLINE_MS 20000    /* stall-echo gives up if nothing comes this long */
+#define STALL_MAX_BYTES (1L << 30) /* ... or if the peer takes this much unechoed */
 #define TRICKLE_PAUSE_US 1000
 
 static int connect_to(const char *host, const char *port)
@@ -177,8 +177,8 @@ static int stall_echo(const char *host, const char *port)
         if (ready < 0)
             die("poll");
         if (ready == 0)
-            die_msg("nothing came for %d ms (echoed %ld of %ld bytes)", STALL_DEADLINE_MS,
-                    received, sent);
+            die_msg("nothing came for %d ms (echoed %ld of %ld bytes)", STALL_DEADLINE_MS, received,
+                    sent);
         n = read(fd, in, sizeof in);
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             continue;

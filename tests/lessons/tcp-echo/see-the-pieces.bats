@@ -7,6 +7,7 @@ load ../../helpers
 @test "strace shows one read of the first line, then one read of the next two together" {
   command -v strace >/dev/null || skip "strace is not installed"
   strace -f -o /dev/null true 2>/dev/null || skip "strace cannot trace here (ptrace not permitted)"
+  # shellcheck disable=SC2034,SC2054 # read by start_server; the comma is strace syntax
   SERVER_WRAPPER=(strace -o "$BATS_TEST_TMPDIR/trace" -e trace=read,write)
   start_server tcp-echo
   server=$(child_pids "$SERVER_PID")

@@ -2,6 +2,9 @@
 # Lesson: exercise 1
 # Says: 65507 bytes pass over IPv4 and 65508 do not; over IPv6 65527 pass and 65528 do not
 
+# (bats sets stderr_lines for run --separate-stderr)
+# shellcheck disable=SC2154
+
 load ../../helpers
 
 # line N FILE : a line of N bytes of 'u' (and its newline) in FILE.

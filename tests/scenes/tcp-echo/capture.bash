@@ -38,6 +38,7 @@ capture_start() {
   : >"$SCENE_TMP/wire.out"
   tcpdump -i lo -n -t -l "${1//\$PORT/$PORT}" >"$SCENE_TMP/wire.out" 2>"$SCENE_TMP/wire.err" &
   CAPTURE_PID=$!
+  # shellcheck disable=SC2034,SC2154 # lib.bash reads TERMINAL_PID; wire is a key
   TERMINAL_PID[wire]=$CAPTURE_PID # killed by scene_cleanup if the scene fails
   await "grep -q '^listening on' '$SCENE_TMP/wire.err'"
 }

@@ -17,4 +17,4 @@ for p in $(sed -n 's/^IP 127\.0\.0\.1\.\([0-9]*\) > .*: UDP.*/\1/p' "$SCENE_TMP/
   n=$((n + 1))
 done
 # Only this lab's packets: other programs' ICMP messages may pass on lo too.
-capture_stop "/\\.$PORT[: ]|udp port $PORT /!d"
+capture_stop "/\\.${PORT}[: ]|udp port ${PORT} /!d"
