@@ -5,6 +5,32 @@ load helpers
 
 CLIENT="$LABS/tcp-echo/client"
 
+# start_peer NAME ARGS... : run tests/tools/peer ARGS in the background with
+# its stdin on a FIFO the test holds (end_input NAME closes it); its output
+# goes to $BATS_TEST_TMPDIR/NAME.out and NAME.err; CLIENT_PID[NAME] is its pid,
+# so client_exits NAME waits for it.
+# shellcheck disable=SC2034 # CLIENT_FD, CLIENT_PID are read by helpers.bash
+start_peer() {
+  local name=$1 fd
+  shift
+  mkfifo "$BATS_TEST_TMPDIR/$name.in"
+  exec {fd}<>"$BATS_TEST_TMPDIR/$name.in"
+  HELD_FDS+=("$fd")
+  CLIENT_FD[$name]=$fd
+  spawn "$BATS_TEST_TMPDIR/$name.in" "$BATS_TEST_TMPDIR/$name.out" \
+    "$BATS_TEST_TMPDIR/$name.err" "$PEER" "$@"
+  CLIENT_PID[$name]=$SPAWNED_PID
+}
+
+# start_trickle_server : tests/tools/peer trickle-echo, a server that echoes
+# a byte at a time (one write per byte); sets TRICKLE_PORT. Teardown kills it.
+start_trickle_server() {
+  start_peer trickle trickle-echo
+  eventually file_has "$BATS_TEST_TMPDIR/trickle.out" '^listening on '
+  TRICKLE_PORT=$(sed -n '1s/^listening on .* port \([0-9]*\) (pid [0-9]*)$/\1/p' "$BATS_TEST_TMPDIR/trickle.out")
+  [[ -n $TRICKLE_PORT ]]
+}
+
 @test "the server says where it listens, on the port the kernel chose" {
   start_server tcp-echo
   first_line_names_server
@@ -87,6 +113,33 @@ CLIENT="$LABS/tcp-echo/client"
   read -r -t "$DEADLINE" line <&"$sock"
   exec {sock}>&-
   assert_equal "$line" hello
+}
+
+@test "a reply that arrives a byte at a time is printed whole" {
+  # One read() returns whatever has arrived: here, one byte. The client
+  # must read until the whole line is back (read_exactly).
+  start_trickle_server
+  run --separate-stderr timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$TRICKLE_PORT" <<<$'hello, byte by byte\nand again'
+  assert_success
+  assert_output $'hello, byte by byte\nand again'
+}
+
+@test "an echo held up while the server is stopped (Ctrl-Z, fg) comes back whole" {
+  # The peer sends without reading until the server is blocked in write()
+  # with its buffers full. Stopping and continuing the server interrupts
+  # that write after part of it went out: write() returns a short count,
+  # and only a loop (write_all) sends the rest.
+  start_server tcp-echo
+  start_peer stall stall-echo 127.0.0.1 "$SERVER_PORT"
+  eventually file_has "$BATS_TEST_TMPDIR/stall.out" '^stalled after [0-9]+ bytes$'
+  kill -STOP "$SERVER_PID"
+  eventually eval '[[ $(proc_state '"$SERVER_PID"') == T ]]'
+  kill -CONT "$SERVER_PID"
+  end_input stall
+  client_exits stall
+  run cat "$BATS_TEST_TMPDIR/stall.out" "$BATS_TEST_TMPDIR/stall.err"
+  assert_equal "$CLIENT_STATUS" 0
+  assert_line --regexp '^echoed ([0-9]+) of \1 bytes$'
 }
 
 @test "a second client waits while the first is connected" {
@@ -201,6 +254,25 @@ CLIENT="$LABS/tcp-echo/client"
   assert_success
   eventually file_has "$SERVER_ERR" 'write to 127\.0\.0\.1 port [0-9]+: (Connection reset by peer|Broken pipe)'
   run "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still here"
+  assert_output "still here"
+}
+
+@test "a client that leaves before its echo is written does not kill the server" {
+  # A holds the server; the peer sends 100000 bytes, half-closes and closes
+  # while it waits in the queue. When A leaves, the server echoes to a
+  # socket whose peer is gone: the first write draws a reset, the next one
+  # fails with EPIPE, which raises SIGPIPE unless it is ignored.
+  start_server tcp-echo
+  start_client A tcp-echo 127.0.0.1 "$SERVER_PORT"
+  send_line A "ahead of the peer"
+  eventually file_has "$BATS_TEST_TMPDIR/A.out" "^ahead of the peer$"
+  run timeout "$DEADLINE" "$PEER" send-close 127.0.0.1 "$SERVER_PORT" 100000
+  assert_success
+  end_input A
+  client_exits A
+  eventually file_has "$SERVER_ERR" '^server: write to 127\.0\.0\.1 port [0-9]+: Broken pipe$'
+  assert is_running "$SERVER_PID"
+  run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"still here"
   assert_output "still here"
 }
 

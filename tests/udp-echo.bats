@@ -77,7 +77,8 @@ CLIENT="$LABS/udp-echo/client"
 @test "a lost reply is reported on stderr and the client exits 1" {
   start_server udp-echo
   kill -STOP "$SERVER_PID" # datagrams queue up, nobody answers
-  run --separate-stderr "$CLIENT" -t 200 127.0.0.1 "$SERVER_PORT" <<<$'first\nsecond'
+  # timeout: a client that waits for ever for a lost reply fails here, fast.
+  run --separate-stderr timeout 5 "$CLIENT" -t 200 127.0.0.1 "$SERVER_PORT" <<<$'first\nsecond'
   kill -CONT "$SERVER_PID"
   assert_failure 1
   assert_output ""

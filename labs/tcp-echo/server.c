@@ -115,8 +115,8 @@ static int listen_on(const char *addr, const char *port)
     fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
     if (fd < 0)
         die("socket");
-    /* Restarting the server must not fail while old connections linger in
-       TIME_WAIT on this port. */
+    /* Restarting the server must not fail while connections on this port
+       linger in TIME_WAIT, or are still open (held by a child process). */
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
         die("setsockopt SO_REUSEADDR");
     if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0)

@@ -8,6 +8,26 @@
  *                               (both sides' buffers full for FLOOD_STALL_MS),
  *                               then close: unread data makes the kernel
  *                               reset the connection
+ *   peer send-close HOST PORT BYTES
+ *                               connect, send BYTES bytes, half-close
+ *                               (shutdown SHUT_WR) and close, without reading:
+ *                               gone before the server echoes (with another
+ *                               client ahead in the queue, the iterative
+ *                               server's echo then meets EPIPE)
+ *   peer stall-echo HOST PORT
+ *                               send patterned bytes without reading until
+ *                               neither side can take more (FLOOD_STALL_MS
+ *                               without progress: the server is blocked in
+ *                               write), print "stalled after N bytes", wait
+ *                               for end of stdin, then half-close and read the
+ *                               echo to its end; print "echoed R of N bytes"
+ *                               and exit 0 only if R == N and every byte is
+ *                               right
+ *   peer trickle-echo           a server: listen on 127.0.0.1 port 0, print
+ *                               "listening on 127.0.0.1 port N (pid P)", and
+ *                               echo each connection a byte at a time, one
+ *                               write per byte (TCP_NODELAY, TRICKLE_PAUSE_US
+ *                               apart), until it closes; then the next one
  *   peer hold HOST PORT N [LINE]
  *                               open N connections at once; if LINE is given,
  *                               send it on each and check its echo; print
@@ -19,18 +39,27 @@
 #include "labs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
-static const char usage[] = "reset|flood|hold HOST PORT [N [LINE]]";
+static const char usage[] =
+    "reset|flood|hold|send-close|stall-echo HOST PORT [N [LINE] | BYTES] | trickle-echo";
 
 #define FLOOD_STALL_MS 200
+#define STALL_DEADLINE_MS 20000    /* stall-echo gives up if nothing comes this long */
+#define STALL_MAX_BYTES (1L << 30) /* ... or if the peer takes this much unechoed */
+#define TRICKLE_PAUSE_US 1000
 
 static int connect_to(const char *host, const char *port)
 {
@@ -80,6 +109,147 @@ static int flood(const char *host, const char *port)
     return 0;
 }
 
+static int send_close(const char *host, const char *port, long bytes)
+{
+    char block[65536];
+    int fd = connect_to(host, port);
+    memset(block, 'x', sizeof block);
+    while (bytes > 0) {
+        size_t chunk = bytes < (long)sizeof block ? (size_t)bytes : sizeof block;
+        if (write_all(fd, block, chunk) < 0)
+            die("send");
+        bytes -= (long)chunk;
+    }
+    if (shutdown(fd, SHUT_WR) < 0)
+        die("shutdown");
+    if (close(fd) < 0)
+        die("close");
+    return 0;
+}
+
+/* The byte at offset i of a stall-echo stream: a pattern a lost or repeated
+   piece cannot match by chance (251 is prime, so it never lines up with
+   buffer sizes). */
+static char pattern_at(long i)
+{
+    return (char)('a' + i % 251 % 26);
+}
+
+static int stall_echo(const char *host, const char *port)
+{
+    char out[65536], in[65536];
+    long sent = 0, received = 0, wrong = -1;
+    int fd = connect_to(host, port);
+    if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0)
+        die("fcntl O_NONBLOCK");
+
+    /* 1. Send without reading until nothing moves for FLOOD_STALL_MS. */
+    for (;;) {
+        struct pollfd pfd = {fd, POLLOUT, 0};
+        ssize_t n;
+        long i;
+        if (sent > STALL_MAX_BYTES)
+            die_msg("sent %ld bytes and the peer still takes more: it is not echoing", sent);
+        if (poll(&pfd, 1, FLOOD_STALL_MS) < 0)
+            die("poll");
+        if (!(pfd.revents & POLLOUT))
+            break;
+        for (i = 0; i < (long)sizeof out; i++)
+            out[i] = pattern_at(sent + i);
+        n = write(fd, out, sizeof out);
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+            die("send");
+        if (n > 0)
+            sent += n;
+    }
+    printf("stalled after %ld bytes\n", sent);
+    fflush(stdout);
+    while (read_some(STDIN_FILENO, in, sizeof in) > 0)
+        continue;
+
+    /* 2. Half-close and read the echo to its end. */
+    if (shutdown(fd, SHUT_WR) < 0)
+        die("shutdown");
+    for (;;) {
+        struct pollfd pfd = {fd, POLLIN, 0};
+        ssize_t n, i;
+        int ready = poll(&pfd, 1, STALL_DEADLINE_MS);
+        if (ready < 0)
+            die("poll");
+        if (ready == 0)
+            die_msg("nothing came for %d ms (echoed %ld of %ld bytes)", STALL_DEADLINE_MS, received,
+                    sent);
+        n = read(fd, in, sizeof in);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            continue;
+        if (n < 0)
+            die("receive");
+        if (n == 0)
+            break;
+        for (i = 0; i < n && wrong < 0; i++)
+            if (in[i] != pattern_at(received + i))
+                wrong = received + i;
+        received += n;
+    }
+    printf("echoed %ld of %ld bytes\n", received, sent);
+    if (wrong >= 0)
+        printf("the echo differs from what was sent from byte %ld on\n", wrong);
+    if (close(fd) < 0)
+        die("close");
+    return received == sent && wrong < 0 ? 0 : 1;
+}
+
+/* Echo one connection a byte at a time: a reply in as many pieces as it has
+   bytes, for clients that wrongly trust one read(). */
+static void trickle_one(int conn)
+{
+    struct timespec pause = {0, TRICKLE_PAUSE_US * 1000L};
+    char buf[4096];
+    ssize_t n, i;
+    int one = 1;
+    if (setsockopt(conn, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
+        die("setsockopt TCP_NODELAY");
+    while ((n = read_some(conn, buf, sizeof buf)) > 0) {
+        for (i = 0; i < n; i++) {
+            if (write_all(conn, buf + i, 1) < 0) {
+                warn_errno("write");
+                return;
+            }
+            nanosleep(&pause, NULL);
+        }
+    }
+    if (n < 0)
+        warn_errno("read");
+}
+
+static int trickle_echo(void)
+{
+    struct sockaddr_in addr;
+    socklen_t len = sizeof addr;
+    int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        die("socket");
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
+        die("setsockopt SO_REUSEADDR");
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(fd, SOMAXCONN) < 0)
+        die("bind or listen");
+    if (getsockname(fd, (struct sockaddr *)&addr, &len) < 0)
+        die("getsockname");
+    printf("listening on 127.0.0.1 port %u (pid %ld)\n", ntohs(addr.sin_port), (long)getpid());
+    fflush(stdout);
+    for (;;) {
+        int conn = accept(fd, NULL, NULL);
+        if (conn < 0)
+            die("accept");
+        trickle_one(conn);
+        close(conn);
+    }
+}
+
 static int hold(const char *host, const char *port, long count, const char *line)
 {
     int *fds = calloc((size_t)count, sizeof *fds);
@@ -120,6 +290,12 @@ int main(int argc, char *argv[])
         return reset(argv[2], argv[3]);
     if (argc == 4 && strcmp(argv[1], "flood") == 0)
         return flood(argv[2], argv[3]);
+    if (argc == 5 && strcmp(argv[1], "send-close") == 0)
+        return send_close(argv[2], argv[3], atol(argv[4]));
+    if (argc == 4 && strcmp(argv[1], "stall-echo") == 0)
+        return stall_echo(argv[2], argv[3]);
+    if (argc == 2 && strcmp(argv[1], "trickle-echo") == 0)
+        return trickle_echo();
     if ((argc == 5 || argc == 6) && strcmp(argv[1], "hold") == 0)
         return hold(argv[2], argv[3], atol(argv[4]), argc == 6 ? argv[5] : NULL);
     usage_error(usage, "unknown command");

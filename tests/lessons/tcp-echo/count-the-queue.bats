@@ -1,0 +1,24 @@
+#!/usr/bin/env bats
+# Lesson: exercise 4
+# Says: with A served, three more clients wait in the accept queue: LISTEN's Recv-Q is 3, then 2 when A leaves
+
+load ../../helpers
+
+listen_recv_q() {
+  ss -Htln "( sport = :$SERVER_PORT )" | awk '{ print $2 }'
+}
+
+@test "the LISTEN line's Recv-Q counts the clients waiting for accept" {
+  start_server tcp-echo
+  start_client A tcp-echo 127.0.0.1 "$SERVER_PORT"
+  send_line A "first"
+  eventually file_has "$BATS_TEST_TMPDIR/A.out" '^first$'
+  for name in B C D; do start_client "$name" tcp-echo 127.0.0.1 "$SERVER_PORT"; done
+  eventually eval '[[ $(listen_recv_q) == 3 ]]'
+  end_input A
+  client_exits A
+  eventually eval '[[ $(listen_recv_q) == 2 ]]'
+  end_input B
+  client_exits B
+  eventually eval '[[ $(listen_recv_q) == 1 ]]'
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bats
+# Check of exercise 3 (forget-sigpipe.patch): run on the changed server.
+
+load ../../helpers
+
+@test "head -c 100000 /dev/zero > /dev/tcp/... while A is served, then A leaves: the server dies, status 141" {
+  start_server tcp-echo
+  start_client A tcp-echo 127.0.0.1 "$SERVER_PORT"
+  send_line A "first"
+  eventually file_has "$BATS_TEST_TMPDIR/A.out" '^first$'
+  timeout "$DEADLINE" bash -c "head -c 100000 /dev/zero > /dev/tcp/127.0.0.1/$SERVER_PORT"
+  end_input A
+  client_exits A
+  eventually eval '! is_running '"$SERVER_PID"
+  status=0
+  wait "$SERVER_PID" || status=$?
+  SERVER_PID= # nothing left to stop
+  assert_equal "$status" 141
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bats
+# Lesson: exercise 5
+# Says: a late echo of "same" is taken for the second "same"; the real one is skipped before "other"
+
+load ../../helpers
+
+@test "the second same is printed with no warning, the warning comes before other" {
+  start_server udp-echo
+  start_client A udp-echo -t 300 127.0.0.1 "$SERVER_PORT"
+  kill -STOP "$SERVER_PID" # Ctrl-Z
+  send_line A same
+  eventually file_has "$BATS_TEST_TMPDIR/A.err" 'no reply within 300 ms'
+  kill -CONT "$SERVER_PID" # fg
+  eventually file_has "$SERVER_OUT" ': 4 bytes$'
+  send_line A same
+  eventually file_has "$BATS_TEST_TMPDIR/A.out" '^same$'
+  assert_equal "$(count_lines "$BATS_TEST_TMPDIR/A.err" 'ignoring')" 0
+  eventually eval '[[ $(count_lines '"$SERVER_OUT"' ": 4 bytes$") == 2 ]]'
+  send_line A other
+  eventually file_has "$BATS_TEST_TMPDIR/A.out" '^other$'
+  end_input A
+  client_exits A
+  assert_equal "$CLIENT_STATUS" 1
+  run cat "$BATS_TEST_TMPDIR/A.err"
+  assert_output $'client: no reply within 300 ms\nclient: ignoring a late reply of 4 bytes\nclient: 1 of 3 replies never came'
+}
