@@ -106,7 +106,7 @@ end_panes() {
   while read -r pid sid; do
     [[ -n ${lead[$sid]:-} ]] && ((pid != sid)) && kill -KILL "$pid" 2>/dev/null
   done <<<"$(ps -e -o pid= -o sid=)"
-  end=$(($(lecture_now_ms) + 5000))
+  end=$(($(lecture_now_ms) + 20000)) # a busy machine may take a while to reap
   for leader in "${leaders[@]}"; do
     comm=
     read -r comm 2>/dev/null <"/proc/$leader/comm"
