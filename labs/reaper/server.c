@@ -187,7 +187,7 @@ static sigset_t handled_signals(void)
 
 /*
  * No SA_RESTART for SIGCHLD, on purpose: a child that ends while the parent
- * waits in accept() makes accept() fail with EINTR, and main() calls it
+ * waits in accept() makes accept() fail with EINTR, and accept_connection() calls it
  * again: that is the lesson. (With SA_RESTART, Linux and the BSDs would
  * restart accept() by themselves, and the lesson would be invisible; but
  * not every system restarts every call, so the retry is needed anyway.)
