@@ -90,6 +90,25 @@ ready() {
   lecture_wait "the shell in pane $1 to start" test -s "$SCENE_TMP/$1.status"
 }
 
+# kill_descendants PID : SIGKILL every live descendant of PID (not PID).
+kill_descendants() {
+  local pid ppid state
+  local -A parent_of
+  while read -r pid ppid state; do
+    [[ $state == Z ]] || parent_of[$pid]=$ppid
+  done <<<"$(ps -e -o pid= -o ppid= -o stat=)"
+  local -a todo=("$1") kids
+  while ((${#todo[@]} > 0)); do
+    kids=()
+    for pid in "${!parent_of[@]}"; do
+      [[ " ${todo[*]} " == *" ${parent_of[$pid]} "* ]] && kids+=("$pid")
+    done
+    ((${#kids[@]} > 0)) && kill -KILL "${kids[@]}" 2>/dev/null
+    todo=("${kids[@]}")
+  done
+  return 0
+}
+
 # end_panes : end every pane but the narration's (between scenes, and at
 # the end), and everything that runs in them. Each pane's process leads a
 # session: kill the rest of that session first, so that the subreaper at its
@@ -106,7 +125,7 @@ end_panes() {
   while read -r pid sid; do
     [[ -n ${lead[$sid]:-} ]] && ((pid != sid)) && kill -KILL "$pid" 2>/dev/null
   done <<<"$(ps -e -o pid= -o sid=)"
-  end=$(($(lecture_now_ms) + 20000)) # a busy machine may take a while to reap
+  end=$(($(lecture_now_ms) + 3000))
   for leader in "${leaders[@]}"; do
     comm=
     read -r comm 2>/dev/null <"/proc/$leader/comm"
@@ -114,7 +133,18 @@ end_panes() {
     while kill -0 "$leader" 2>/dev/null && (($(lecture_now_ms) < end)); do
       pause
     done
-    kill -KILL "$leader" 2>/dev/null
+    # A subreaper still there waits for a descendant that left its session
+    # (or one forked after the list above): end every descendant, so that
+    # it reaps them and exits, and tmux reaps it (killed now, its orphans
+    # would go to a PID 1 that may never reap them).
+    if kill -0 "$leader" 2>/dev/null; then
+      kill_descendants "$leader"
+      end=$(($(lecture_now_ms) + 5000))
+      while kill -0 "$leader" 2>/dev/null && (($(lecture_now_ms) < end)); do
+        pause
+      done
+      kill -KILL "$leader" 2>/dev/null
+    fi
   done
   # A pane closes when its process ends; kill-pane for any that did not.
   while read -r id; do
