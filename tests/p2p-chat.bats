@@ -71,8 +71,10 @@ peer_lines_are() { grep -a '^peer: ' "$1" | cmp -s - "$2"; }
   start_server_with_fifo p2p-chat
   chat_with alice
   # Strict turns (the notes' version) would make the client wait for the
-  # server to speak first: here it does not.
+  # server to speak first: here it does not. "two" is typed only once "one"
+  # has arrived, so the client cannot have read both lines in one read().
   send_line alice "one"
+  eventually file_has "$SERVER_OUT" '^peer: one$'
   send_line alice "two"
   eventually file_has "$SERVER_OUT" '^peer: two$'
   server_types "three"
