@@ -44,6 +44,20 @@ labs() {
   assert_success
 }
 
+@test "transcripts show fixed ports and pids, even when a real pid is a number shown for another" {
+  # A fresh machine hands out pids near 4000: the pool's second worker may
+  # really be pid 4000, the number the server is shown as.
+  printf '%s\n' '20446 20446' '1234 4000' '4000 4001' '4003 4002' >"$BATS_TEST_TMPDIR/masks"
+  printf '%s\n' 'listening on 127.0.0.1 port 20446 (pid 1234)' 'worker pid 4000 started' \
+    'worker pid 4003 started' '127.0.0.1 port 51234 and 127.0.0.1:40000, pid 777' \
+    'kill 4003 1234' >"$BATS_TEST_TMPDIR/raw"
+  run "$ROOT/tests/tools/normalise" "$BATS_TEST_TMPDIR/masks" "$BATS_TEST_TMPDIR/raw"
+  assert_success
+  assert_output "$(printf '%s\n' 'listening on 127.0.0.1 port 20446 (pid 4000)' \
+    'worker pid 4001 started' 'worker pid 4002 started' \
+    '127.0.0.1 port 50001 and 127.0.0.1:50002, pid 4003' 'kill 4002 4000')"
+}
+
 @test "the transcripts of the wire (tcpdump) match a fresh capture" {
   if ! command -v tcpdump >/dev/null || ((EUID != 0)); then
     # CI runs as root with tcpdump installed: there, this must not skip.
