@@ -17,6 +17,9 @@
 # milliseconds ("must not happen yet"), to be followed by a positive check.
 #
 # /proc: zombie_children PID, child_pids PID, thread_count PID, fd_count PID.
+#
+# Data: every_byte [BYTE...] prints the bytes 0 to 255 in order, but for the
+# BYTEs named (as decimal numbers).
 
 # Variables set here are read by the test files; functions take optional
 # arguments that not every caller passes.
@@ -32,7 +35,12 @@ bats_load_library bats-support
 bats_load_library bats-assert
 
 DEADLINE=${DEADLINE:-10} # seconds any awaited condition may take
-POLL_INTERVAL=0.02       # seconds between two looks at a condition
+# Milliseconds between two looks at a condition: the first look comes soon,
+# then the gaps grow to at most POLL_MAX_MS, so that a long wait does not
+# spend the CPU the programs under test need (starting a process to look is
+# costly: the waiting itself starts none).
+POLL_FIRST_MS=5
+POLL_MAX_MS=100
 
 SERVER_WRAPPER=()
 SPAWNED=()  # pids (and process group ids) of everything started in the background
@@ -44,42 +52,80 @@ now_ms() {
   echo $((t / 1000))
 }
 
+# pause MS : wait MS milliseconds (at most 999) without starting a process:
+# read -t on a FIFO that nobody writes to (sleep would be one more process
+# at every look).
+pause() {
+  local seconds
+  printf -v seconds '0.%03d' "$1"
+  if [[ -z ${PAUSE_FIFO:-} || ! -p $PAUSE_FIFO ]]; then
+    PAUSE_FIFO=${BATS_TEST_TMPDIR:-${BATS_FILE_TMPDIR:-/nonexistent}}/.pause-$BASHPID
+    mkfifo "$PAUSE_FIFO" 2>/dev/null || [[ -p $PAUSE_FIFO ]] || {
+      PAUSE_FIFO=
+      sleep "$seconds"
+      return 0
+    }
+  fi
+  read -r -t "$seconds" _ <>"$PAUSE_FIFO" || true
+}
+
 # eventually CMD... : poll CMD until it succeeds, or fail after $DEADLINE s.
 eventually() {
-  local end=$(($(now_ms) + DEADLINE * 1000))
+  local t=${EPOCHREALTIME/[.,]/} gap=$POLL_FIRST_MS end
+  end=$((t / 1000 + DEADLINE * 1000))
   until "$@"; do
-    if (($(now_ms) > end)); then
+    t=${EPOCHREALTIME/[.,]/}
+    if ((t / 1000 > end)); then
       echo "gave up after ${DEADLINE}s waiting for: $*" >&2
       return 1
     fi
-    sleep "$POLL_INTERVAL"
+    pause "$gap"
+    gap=$((gap * 3 / 2 < POLL_MAX_MS ? gap * 3 / 2 : POLL_MAX_MS))
   done
 }
 
 # not_within MS CMD... : CMD must stay false for MS milliseconds.
 not_within() {
-  local end=$(($(now_ms) + $1))
+  local t=${EPOCHREALTIME/[.,]/} gap=$POLL_FIRST_MS end
+  end=$((t / 1000 + $1))
   shift
-  while (($(now_ms) < end)); do
+  while t=${EPOCHREALTIME/[.,]/} && ((t / 1000 < end)); do
     if "$@"; then
       echo "happened too early: $*" >&2
       return 1
     fi
-    sleep "$POLL_INTERVAL"
+    pause "$gap"
+    gap=$((gap * 3 / 2 < POLL_MAX_MS ? gap * 3 / 2 : POLL_MAX_MS))
   done
 }
 
-# is_running PID : alive and not a zombie.
+# every_byte [BYTE...] : see the top of this file. One printf, whose format
+# holds an octal escape per byte (a NUL cannot sit in a shell variable).
+every_byte() {
+  local i escape format=''
+  for ((i = 0; i < 256; i++)); do
+    [[ " $* " == *" $i "* ]] && continue
+    printf -v escape '\\%03o' "$i"
+    format+=$escape
+  done
+  # shellcheck disable=SC2059 # the format is the bytes, on purpose
+  printf "$format"
+}
+
+# is_running PID : alive and not a zombie. (Read with the shell's own read:
+# tests ask this often, and a process started to ask is costly.)
 is_running() {
-  local state
-  state=$(proc_state "$1") && [[ $state != Z ]]
+  local stat
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+  stat=${stat##*) } # the command name may hold spaces and parentheses
+  [[ ${stat%% *} != Z ]]
 }
 
 # proc_state PID : the one-letter state from /proc/PID/stat (R, S, Z...).
 proc_state() {
   local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) } # the command name may hold spaces and parentheses
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+  stat=${stat##*) }
   echo "${stat%% *}"
 }
 
@@ -129,14 +175,16 @@ start_server() {
   spawn "${SERVER_STDIN:-/dev/null}" "$SERVER_OUT" "$SERVER_ERR" \
     "${SERVER_WRAPPER[@]}" "$LABS/$lab/server" "$@" 0
   SERVER_PID=$SPAWNED_PID
+  local gap=$POLL_FIRST_MS line=''
   end=$(($(now_ms) + DEADLINE * 1000))
-  until grep -q '^listening on ' "$SERVER_OUT"; do
+  until { read -r line <"$SERVER_OUT"; } 2>/dev/null && [[ $line == 'listening on '* ]]; do
     if ! is_running "$SERVER_PID" || (($(now_ms) > end)); then
       echo "the $lab server did not start listening; its stderr:" >&2
       cat "$SERVER_ERR" >&2
       return 1
     fi
-    sleep "$POLL_INTERVAL"
+    pause "$gap"
+    gap=$((gap * 3 / 2 < POLL_MAX_MS ? gap * 3 / 2 : POLL_MAX_MS))
   done
   SERVER_PORT=$(sed -n '1s/^listening on .* port \([0-9][0-9]*\) (pid [0-9]*)$/\1/p' "$SERVER_OUT")
   [[ -n $SERVER_PORT && $SERVER_PORT != 0 ]]

@@ -60,7 +60,7 @@ connected() {
 
 @test "only a to z change: every other byte comes back as it was" {
   start_server pool
-  for i in $(seq 0 255); do printf "\\$(printf %03o "$i")"; done >"$BATS_TEST_TMPDIR/in"
+  every_byte >"$BATS_TEST_TMPDIR/in"
   printf '\n' >>"$BATS_TEST_TMPDIR/in"
   upper <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/expected"
   "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"

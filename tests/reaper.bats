@@ -32,7 +32,7 @@ no_child_left_within() {
       ps -o pid,ppid,stat,cmd --ppid "$SERVER_CHILD_PID" >&2
       return 1
     fi
-    sleep "$POLL_INTERVAL"
+    pause 10
   done
 }
 
@@ -216,8 +216,7 @@ no_child_left_within() {
 
 @test "binary bytes, NUL included, come back byte-exact" {
   start_reaper
-  # shellcheck disable=SC2059 # the format is the byte
-  for i in $(seq 0 255); do printf "\\$(printf %03o "$i")"; done >"$BATS_TEST_TMPDIR/in"
+  every_byte >"$BATS_TEST_TMPDIR/in"
   printf '\n' >>"$BATS_TEST_TMPDIR/in"
   timeout 20 "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
   cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"

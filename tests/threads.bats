@@ -110,8 +110,7 @@ sanitized_build() { grep -q -- -fsanitize "$LABS/threads/.build-flags" 2>/dev/nu
 
 @test "binary bytes, NUL included, come back byte-exact" {
   start_server threads
-  # shellcheck disable=SC2059 # the format is the byte to print
-  for i in $(seq 0 255); do printf "\\$(printf %03o "$i")"; done >"$BATS_TEST_TMPDIR/in"
+  every_byte >"$BATS_TEST_TMPDIR/in"
   printf '\n' >>"$BATS_TEST_TMPDIR/in"
   "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
   cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"

@@ -58,7 +58,7 @@ CLIENT="$LABS/udp-echo/client"
 
 @test "binary bytes come back unchanged" {
   start_server udp-echo
-  for i in $(seq 0 255); do [[ $i == 10 ]] || printf "\\$(printf %03o "$i")"; done >"$BATS_TEST_TMPDIR/in"
+  every_byte 10 >"$BATS_TEST_TMPDIR/in"
   printf '\n' >>"$BATS_TEST_TMPDIR/in"
   "$CLIENT" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
   cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
