@@ -255,7 +255,7 @@ at_prompt() { live narration | grep -v '^$' | tail -n 1 | grep -q 'Enter: next, 
   eventually live_shows server '^listening on 127\.0\.0\.1 port [0-9]+ \(pid [0-9]+\)$'
   eventually live_shows view 'LISTEN'
   press q
-  DEADLINE=30 eventually not_running "$LECTURE_PID" # ending every pane may take a while when busy
+  DEADLINE=60 eventually not_running "$LECTURE_PID" # ending every pane may take a while when busy
   wait "$LECTURE_PID"
   LECTURE_PID=
   assert_equal "$(cat "$STATE/result")" quit
@@ -266,7 +266,7 @@ at_prompt() { live narration | grep -v '^$' | tail -n 1 | grep -q 'Enter: next, 
   lecture fork-zombie 20 1 # a step a second: the zombies stay for two steps
   eventually live_shows view '<defunct>'
   press C-c
-  DEADLINE=30 eventually not_running "$LECTURE_PID" # ending every pane may take a while when busy
+  DEADLINE=60 eventually not_running "$LECTURE_PID" # ending every pane may take a while when busy
   run wait "$LECTURE_PID"
   LECTURE_PID=
   assert_equal "$(cat "$STATE/result")" interrupted

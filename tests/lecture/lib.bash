@@ -125,7 +125,10 @@ end_panes() {
   while read -r pid sid; do
     [[ -n ${lead[$sid]:-} ]] && ((pid != sid)) && kill -KILL "$pid" 2>/dev/null
   done <<<"$(ps -e -o pid= -o sid=)"
-  end=$(($(lecture_now_ms) + 3000))
+  # The waits below end as soon as the leader is gone from /proc, that is
+  # reaped by tmux (kill -0 also finds a zombie). Their deadlines are long
+  # because a busy machine can take seconds; a quiet one takes none of them.
+  end=$(($(lecture_now_ms) + 10000))
   for leader in "${leaders[@]}"; do
     comm=
     read -r comm 2>/dev/null <"/proc/$leader/comm"
@@ -139,11 +142,17 @@ end_panes() {
     # would go to a PID 1 that may never reap them).
     if kill -0 "$leader" 2>/dev/null; then
       kill_descendants "$leader"
-      end=$(($(lecture_now_ms) + 5000))
+      end=$(($(lecture_now_ms) + 10000))
       while kill -0 "$leader" 2>/dev/null && (($(lecture_now_ms) < end)); do
         pause
       done
       kill -KILL "$leader" 2>/dev/null
+      # tmux must reap it before its server ends: a zombie left then would
+      # go to PID 1, which may never reap it.
+      end=$(($(lecture_now_ms) + 10000))
+      while kill -0 "$leader" 2>/dev/null && (($(lecture_now_ms) < end)); do
+        pause
+      done
     fi
   done
   # A pane closes when its process ends; kill-pane for any that did not.
