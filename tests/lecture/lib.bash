@@ -109,13 +109,36 @@ kill_descendants() {
   return 0
 }
 
+# reaped PID : PID has left /proc, that is its parent (tmux) reaped it.
+# tmux built with libutempter (Debian's is) can miss a SIGCHLD: the
+# library puts in a SIGCHLD handler of its own for a moment whenever a pane
+# opens or closes, and a child that ends in that moment stays a zombie until
+# the next SIGCHLD comes (tmux issue 311). So a zombie found here gets its
+# parent a SIGCHLD from us, and tmux reaps it.
+reaped() {
+  local stat
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 0
+  # after "(comm) ": state, then the parent's pid
+  read -r -a stat <<<"${stat##*) }"
+  [[ ${stat[0]} == Z ]] && kill -CHLD "${stat[1]}" 2>/dev/null
+  return 1
+}
+
+# await_reaped PID MS : wait up to MS milliseconds until PID is reaped.
+await_reaped() {
+  local end=$(($(lecture_now_ms) + $2))
+  until reaped "$1" || (($(lecture_now_ms) >= end)); do
+    pause
+  done
+}
+
 # end_panes : end every pane but the narration's (between scenes, and at
 # the end), and everything that runs in them. Each pane's process leads a
 # session: kill the rest of that session first, so that the subreaper at its
 # head reaps the orphans (zombies included) and exits by itself; then the
 # head, if it is still there.
 end_panes() {
-  local id leader pid sid end comm leaders=()
+  local id leader pid sid comm leaders=()
   local -A lead
   while read -r id leader; do
     [[ -z $id || $id == "$NARRATION_PANE" ]] && continue
@@ -125,35 +148,25 @@ end_panes() {
   while read -r pid sid; do
     [[ -n ${lead[$sid]:-} ]] && ((pid != sid)) && kill -KILL "$pid" 2>/dev/null
   done <<<"$(ps -e -o pid= -o sid=)"
-  # The waits below end as soon as the leader is gone from /proc, that is
-  # reaped by tmux (kill -0 also finds a zombie). Their deadlines are long
-  # because a busy machine can take seconds; a quiet one takes none of them.
-  end=$(($(lecture_now_ms) + 10000))
+  # The waits below end as soon as the leader is reaped by tmux. Their
+  # deadlines are long because a busy machine can take seconds; a quiet one
+  # takes none of them.
   for leader in "${leaders[@]}"; do
     comm=
     read -r comm 2>/dev/null <"/proc/$leader/comm"
     [[ $comm == subreaper ]] || kill -KILL "$leader" 2>/dev/null
-    while kill -0 "$leader" 2>/dev/null && (($(lecture_now_ms) < end)); do
-      pause
-    done
+    await_reaped "$leader" 10000
+    reaped "$leader" && continue
     # A subreaper still there waits for a descendant that left its session
     # (or one forked after the list above): end every descendant, so that
     # it reaps them and exits, and tmux reaps it (killed now, its orphans
     # would go to a PID 1 that may never reap them).
-    if kill -0 "$leader" 2>/dev/null; then
-      kill_descendants "$leader"
-      end=$(($(lecture_now_ms) + 10000))
-      while kill -0 "$leader" 2>/dev/null && (($(lecture_now_ms) < end)); do
-        pause
-      done
-      kill -KILL "$leader" 2>/dev/null
-      # tmux must reap it before its server ends: a zombie left then would
-      # go to PID 1, which may never reap it.
-      end=$(($(lecture_now_ms) + 10000))
-      while kill -0 "$leader" 2>/dev/null && (($(lecture_now_ms) < end)); do
-        pause
-      done
-    fi
+    kill_descendants "$leader"
+    await_reaped "$leader" 10000
+    kill -KILL "$leader" 2>/dev/null
+    # tmux must reap it before its server ends: a zombie left then would go
+    # to PID 1, which may never reap it.
+    await_reaped "$leader" 10000
   done
   # A pane closes when its process ends; kill-pane for any that did not.
   while read -r id; do
