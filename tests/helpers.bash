@@ -25,14 +25,64 @@
 # arguments that not every caller passes.
 # shellcheck disable=SC2034,SC2120,SC2119
 
-TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(dirname "$TESTS_DIR")
+# This file is read again before every test: what it runs at the top costs
+# that much per test, so it starts no process (bash builtins only).
+
+# absolute_path PATH VAR : VAR=PATH made absolute, without . and ..
+# components (as cd and pwd would give it).
+absolute_path() {
+  local part parts kept=()
+  [[ $1 == /* ]] || set -- "$PWD/$1" "$2"
+  IFS=/ read -r -a parts <<<"$1"
+  for part in "${parts[@]}"; do
+    case $part in
+    '' | .) ;;
+    ..) ((${#kept[@]} > 0)) && unset 'kept[-1]' ;;
+    *) kept+=("$part") ;;
+    esac
+  done
+  printf -v "$2" '/%s' "${kept[@]}"
+}
+
+absolute_path "${BASH_SOURCE[0]%/*}" TESTS_DIR
+ROOT=${TESTS_DIR%/*}
 LABS=${LESSON_LABS:-$ROOT/labs} # tests/lessons/run points it at a changed copy
 PEER="$TESTS_DIR/tools/peer"
 
+# load_library NAME : bats_load_library NAME, at less cost. The load.bash of
+# bats-support and bats-assert sources each of its src/ files through a
+# $(dirname ...): two processes a file, some 30 before every test (0.1 s
+# each test here). When load.bash does nothing else, its files are sourced
+# here directly, in its order; otherwise bats_load_library does it.
+load_library() {
+  local dir line file files=() prefix='source "$(dirname "${BASH_SOURCE[0]}")/'
+  local -a path
+  IFS=: read -r -a path <<<"${BATS_LIB_PATH:-$HOME/.bats/lib:/usr/lib/bats}"
+  for dir in "${path[@]}"; do
+    [[ -f $dir/$1/load.bash ]] || continue
+    while IFS= read -r line; do
+      [[ -z $line || $line == '#'* ]] && continue
+      # source "$(dirname "${BASH_SOURCE[0]}")/src/FILE.bash", and nothing else
+      file=${line#"$prefix"}
+      file=${file%\"}
+      if [[ $line != "$prefix"* || $file != [a-z]*([a-z0-9_/.-]) ]]; then
+        bats_load_library "$1"
+        return
+      fi
+      files+=("$dir/$1/$file")
+    done <"$dir/$1/load.bash"
+    for file in "${files[@]}"; do
+      # shellcheck disable=SC1090
+      source "$file" || return 1
+    done
+    return 0
+  done
+  bats_load_library "$1"
+}
+
 bats_require_minimum_version 1.5.0
-bats_load_library bats-support
-bats_load_library bats-assert
+load_library bats-support
+load_library bats-assert
 
 DEADLINE=${DEADLINE:-10} # seconds any awaited condition may take
 # Milliseconds between two looks at a condition: the first look comes soon,
