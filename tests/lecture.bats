@@ -67,6 +67,10 @@ setup() {
 
 teardown() {
   [[ -n ${SOCKET:-} ]] || return 0
+  if [[ -z ${BATS_TEST_COMPLETED:-} && -s $BATS_TEST_TMPDIR/run.out ]]; then
+    echo "what tests/lecture/run printed:" >&2
+    sed 's/^/  /' "$BATS_TEST_TMPDIR/run.out" >&2
+  fi
   [[ -n $LECTURE_PID ]] && kill -TERM "$LECTURE_PID" 2>/dev/null
   tmux -L "$SOCKET" kill-server 2>/dev/null
   local sid
