@@ -593,6 +593,8 @@ static void install_signal_handlers(enum pool_mode mode, sigset_t *worker_mask)
     sa.sa_handler = SIG_IGN;
     if (sigaction(SIGPIPE, &sa, NULL) < 0)
         die("sigaction");
+    /* No SA_RESTART needed: the thread pool's handler never returns, and
+       the supervisor takes its signals only inside sigsuspend(). */
     sa.sa_handler = mode == PROCESS_POOL ? note_signal : exit_on_signal;
     if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
         die("sigaction");

@@ -55,6 +55,7 @@ struct options {
  * SIGTERM blocked; the SIGCHLD handler takes out each child it reaps; the
  * stop handler signals the rest. Each handler blocks the other while it runs,
  * so nobody sees the list half changed, and a pid on it is still our child.
+ * Not the lesson: clean shutdown (skip on a first reading).
  */
 static pid_t *children;
 static size_t child_count, child_capacity;

@@ -115,6 +115,7 @@ static int set_nonblocking(int fd)
  * would go unnoticed until some client happened to wake the loop. Writing a
  * byte into a pipe that select() watches cannot be missed: the byte waits in
  * the pipe until the loop reads it.
+ * Not the lesson: clean shutdown (skip on a first reading).
  */
 static int signal_pipe_writer = -1;
 
@@ -138,6 +139,10 @@ static void install_signal_handlers(struct server *s)
 
     memset(&sa, 0, sizeof sa);
     sigemptyset(&sa.sa_mask);
+    /* No SA_RESTART: a select() the signal interrupts fails with EINTR and
+       the loop reads the pipe at once (Linux never restarts select() anyway).
+       Only a printf() stalled on a full stdout could fail with EINTR
+       besides, and the server is stopping then anyway. */
     sa.sa_handler = wake_loop_on_signal;
     if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
         die("sigaction");
@@ -308,6 +313,7 @@ static void add_client(struct server *s, int conn, const char *peer)
  * once, and the loop would spin. Give up the spare descriptor, accept the
  * client with it and close it at once, then take the spare back.
  * Returns 1 if a client was refused, 0 if the queue is empty.
+ * Not the lesson: running out of descriptors (skip on a first reading).
  */
 static int refuse_for_lack_of_descriptors(struct server *s, int why)
 {

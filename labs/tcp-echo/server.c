@@ -74,7 +74,7 @@ static void install_signal_handlers(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sigemptyset(&sa.sa_mask);
-    sa.sa_handler = exit_on_signal;
+    sa.sa_handler = exit_on_signal; /* no SA_RESTART: it never returns */
     if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
         die("sigaction");
     /* A client that vanishes would make write() raise SIGPIPE and kill the

@@ -122,7 +122,7 @@ static void install_signal_handlers(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sigemptyset(&sa.sa_mask);
-    sa.sa_handler = exit_on_signal;
+    sa.sa_handler = exit_on_signal; /* no SA_RESTART: it never returns */
     if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
         die("sigaction");
     /* A client that vanishes would make write() raise SIGPIPE and kill the
@@ -325,6 +325,7 @@ static void start_client_thread(int conn, const struct sockaddr_storage *from, s
  * connection stays queued and accept() would fail again at once: retrying
  * straight away would spin at full speed, printing the error thousands of
  * times a second. Wait a little; a client that leaves frees a descriptor.
+ * Not the lesson: running out of descriptors (skip on a first reading).
  */
 static void wait_for_a_descriptor(void)
 {
