@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # common/labs.h: the header every lab shares. Its messages come out whole,
 # a forked child that dies does not print its parent's output again,
-# write_all gives up on a write that makes no progress, and its name is one
+# write_all gives up on a write that makes no progress, read_exactly counts
+# what arrived before a failure, and its name is one
 # no system header shadows.
 
 # shellcheck disable=SC2154 # stderr is set by run --separate-stderr
@@ -42,6 +43,12 @@ PROBE="$TESTS_DIR/tools/header-probe"
   # One write to the socket, the injected one: no second try, no loop.
   run grep -c '"hello\\n"' "$BATS_TEST_TMPDIR/trace"
   assert_output "1"
+}
+
+@test "read_exactly says how many bytes arrived, at end of file and when a later read fails" {
+  run --separate-stderr "$PROBE" read-exactly
+  assert_success
+  assert_output $'end of file: returned 0 (no error), got 3: abc\na failed read: returned -1 (Resource temporarily unavailable), got 3: abc'
 }
 
 @test "a lab built without -I stops at once, naming the missing labs.h" {

@@ -8,6 +8,10 @@
  *                           is a pipe or file), fork; the child calls
  *                           exit_after_fork() and dies: the parent's line must
  *                           appear once, from the parent, not twice
+ *   header-probe read-exactly  read_exactly() asks for 10 bytes from a pipe
+ *                           holding 3: at end of file it returns 0, when a
+ *                           later read fails it returns -1; both times it
+ *                           must say that 3 bytes arrived, and which
  *
  * Nothing is faked: these are the header's own functions on real
  * descriptors, threads and processes.
@@ -15,6 +19,7 @@
 #include "labs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char usage[] = "lines N | fork-die";
+static const char usage[] = "lines N | fork-die | read-exactly";
 
 struct writer {
     pthread_t thread;
@@ -80,6 +85,28 @@ static int child_dies(void)
     return EXIT_SUCCESS; /* exit() flushes the parent's lines, once */
 }
 
+/* Ask for 10 bytes from a pipe that holds "abc"; report what came back. */
+static void read_ten(const char *how, int nonblocking)
+{
+    char buf[10];
+    size_t got = 99;
+    int p[2], rc;
+    if (pipe(p) < 0)
+        die("pipe");
+    if (nonblocking && fcntl(p[0], F_SETFL, O_NONBLOCK) < 0)
+        die("fcntl");
+    if (write_all(p[1], "abc", 3) < 0)
+        die("write");
+    if (!nonblocking && close(p[1]) < 0) /* end of file after the 3 bytes */
+        die("close");
+    rc = read_exactly(p[0], buf, sizeof buf, &got);
+    printf("%s: returned %d (%s), got %zu: %.*s\n", how, rc, rc < 0 ? strerror(errno) : "no error",
+           got, (int)(got < sizeof buf ? got : sizeof buf), buf);
+    (void)close(p[0]);
+    if (nonblocking)
+        (void)close(p[1]);
+}
+
 int main(int argc, char *argv[])
 {
     set_program_name(argv[0]);
@@ -92,5 +119,11 @@ int main(int argc, char *argv[])
     }
     if (argc == 2 && strcmp(argv[1], "fork-die") == 0)
         return child_dies();
+    if (argc == 2 && strcmp(argv[1], "read-exactly") == 0) {
+        read_ten("end of file", 0);
+        /* The writer stays open: the second read fails with EAGAIN. */
+        read_ten("a failed read", 1);
+        return EXIT_SUCCESS;
+    }
     usage_error(usage, "what to probe?");
 }
