@@ -8,17 +8,25 @@ listen_recv_q() {
   ss -Htln "( sport = :$SERVER_PORT )" | awk '{ print $2 }'
 }
 
+queue_is() { [[ $(listen_recv_q) == "$1" ]]; }
+
 @test "the LISTEN line's Recv-Q counts the clients waiting for accept" {
   start_server tcp-echo
   start_client A tcp-echo 127.0.0.1 "$SERVER_PORT"
   send_line A "first"
   eventually file_has "$BATS_TEST_TMPDIR/A.out" '^first$'
-  for name in B C D; do start_client "$name" tcp-echo 127.0.0.1 "$SERVER_PORT"; done
-  eventually eval '[[ $(listen_recv_q) == 3 ]]'
+  # One at a time, as a student starts them: the queue is first come, first
+  # served, and B must be the one served when A leaves.
+  queued=0
+  for name in B C D; do
+    start_client "$name" tcp-echo 127.0.0.1 "$SERVER_PORT"
+    queued=$((queued + 1))
+    eventually queue_is "$queued"
+  done
   end_input A
   client_exits A
-  eventually eval '[[ $(listen_recv_q) == 2 ]]'
+  eventually queue_is 2
   end_input B
   client_exits B
-  eventually eval '[[ $(listen_recv_q) == 1 ]]'
+  eventually queue_is 1
 }
