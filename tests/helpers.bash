@@ -222,6 +222,11 @@ start_server() {
   shift
   SERVER_OUT="$BATS_TEST_TMPDIR/server.out"
   SERVER_ERR="$BATS_TEST_TMPDIR/server.err"
+  # Emptied here, not only by the spawned shell's redirection, which may come
+  # later: a test that starts a second server must not read the first one's
+  # line below.
+  : >"$SERVER_OUT"
+  : >"$SERVER_ERR"
   spawn "${SERVER_STDIN:-/dev/null}" "$SERVER_OUT" "$SERVER_ERR" \
     "${SERVER_WRAPPER[@]}" "$LABS/$lab/server" "$@" 0
   SERVER_PID=$SPAWNED_PID
@@ -236,8 +241,9 @@ start_server() {
     pause "$gap"
     gap=$((gap * 3 / 2 < POLL_MAX_MS ? gap * 3 / 2 : POLL_MAX_MS))
   done
-  SERVER_PORT=$(sed -n '1s/^listening on .* port \([0-9][0-9]*\) (pid [0-9]*)$/\1/p' "$SERVER_OUT")
-  [[ -n $SERVER_PORT && $SERVER_PORT != 0 ]]
+  [[ $line =~ ^listening\ on\ .*\ port\ ([0-9]+)\ \(pid\ [0-9]+\)$ ]] || return 1
+  SERVER_PORT=${BASH_REMATCH[1]}
+  [[ $SERVER_PORT != 0 ]]
 }
 
 # stop_server [SIGNAL] : stop the server (SIGTERM by default); it must exit 0

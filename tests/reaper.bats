@@ -153,7 +153,7 @@ no_child_left_within() {
   log="$BATS_TEST_TMPDIR/log"
   spawn /dev/null "$log" "$BATS_TEST_TMPDIR/server.err" \
     bash -c '"$1" 0 | "$2" 4096 1' _ "$LABS/reaper/server" "$TESTS_DIR/tools/slow-reader"
-  eventually file_has "$log" '^listening on '
+  eventually file_has "$log" '^listening on .* port [0-9]+ \(pid [0-9]+\)$' # the whole line
   server=$(sed -n '1s/^listening on .* (pid \([0-9]*\))$/\1/p' "$log")
   SERVER_PORT=$(sed -n '1s/^listening on .* port \([0-9]*\) (pid [0-9]*)$/\1/p' "$log")
   reader=$(child_pids "$SPAWNED_PID" | grep -vx "$server")
