@@ -279,27 +279,49 @@ peer_lines_are() { grep -a '^peer: ' "$1" | cmp -s - "$2"; }
   eventually peer_lines_are "$(out_of alice)" "$BATS_TEST_TMPDIR/expected"
 }
 
-@test "8 MiB lines sent both ways at once arrive whole: no deadlock" {
+# long_line_bytes : a line longer than one direction of a connection can
+# hold: the largest send buffer plus the largest receive buffer the kernel
+# lets a TCP socket grow to (Linux: the last numbers of tcp_wmem and tcp_rmem,
+# about 10 MiB together on many kernels, 36 MiB on newer ones), and at least
+# 16 MiB. Shorter lines may fit whole in the buffers, and then even blocking
+# writes would get through.
+long_line_bytes() {
+  local wmem=0 rmem=0 bytes=$((16 << 20))
+  read -r _ _ wmem </proc/sys/net/ipv4/tcp_wmem 2>/dev/null || true
+  read -r _ _ rmem </proc/sys/net/ipv4/tcp_rmem 2>/dev/null || true
+  ((wmem + rmem > bytes)) && bytes=$((wmem + rmem))
+  echo "$bytes"
+}
+
+# grown_to FILE BYTES : FILE holds at least BYTES bytes (cheap to poll).
+grown_to() { (($(wc -c <"$1") >= $2)); }
+
+@test "lines longer than the sockets' buffers, sent both ways at once, arrive whole: no deadlock" {
   start_server_with_fifo p2p-chat
   chat_with alice
-  # More than both sockets' buffers hold: with blocking writes each side
-  # would wait in write() for the other to read, and neither would.
-  head -c 8388608 /dev/zero | tr '\0' 'c' >"$BATS_TEST_TMPDIR/from-client"
-  head -c 8388608 /dev/zero | tr '\0' 's' >"$BATS_TEST_TMPDIR/from-server"
+  # With blocking writes each side would wait in write() for the other to
+  # read, and neither would.
+  bytes=$(long_line_bytes)
   for side in client server; do
+    head -c "$bytes" /dev/zero | tr '\0' "${side:0:1}" >"$BATS_TEST_TMPDIR/from-$side"
     printf '\n' >>"$BATS_TEST_TMPDIR/from-$side"
-    { printf 'peer: '; cat "$BATS_TEST_TMPDIR/from-$side"; } >"$BATS_TEST_TMPDIR/expected-$side"
   done
+  at_server=$(wc -c <"$SERVER_OUT") at_client=$(wc -c <"$(out_of alice)")
   cat "$BATS_TEST_TMPDIR/from-client" >&"${CLIENT_FD[alice]}" 3>&- &
   writers=("$!")
   cat "$BATS_TEST_TMPDIR/from-server" >&"$SERVER_IN_FD" 3>&- &
   writers+=("$!")
-  if ! eventually peer_lines_are "$SERVER_OUT" "$BATS_TEST_TMPDIR/expected-client" ||
-    ! eventually peer_lines_are "$(out_of alice)" "$BATS_TEST_TMPDIR/expected-server"; then
+  # "peer: " and the line: wait for the bytes, then compare them once.
+  if ! eventually grown_to "$SERVER_OUT" $((at_server + bytes + 7)) ||
+    ! eventually grown_to "$(out_of alice)" $((at_client + bytes + 7)); then
     kill "${writers[@]}" 2>/dev/null || true # stuck on a full FIFO: nobody reads
     fail "the lines did not arrive whole"
   fi
   wait "${writers[@]}"
+  { printf 'peer: '; cat "$BATS_TEST_TMPDIR/from-client"; } >"$BATS_TEST_TMPDIR/expected"
+  peer_lines_are "$SERVER_OUT" "$BATS_TEST_TMPDIR/expected"
+  { printf 'peer: '; cat "$BATS_TEST_TMPDIR/from-server"; } >"$BATS_TEST_TMPDIR/expected"
+  peer_lines_are "$(out_of alice)" "$BATS_TEST_TMPDIR/expected"
 }
 
 # send_queue_over BYTES : the server's end of the chat holds more than

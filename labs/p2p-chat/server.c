@@ -57,6 +57,7 @@ struct options {
 struct buffer {
     char *data;
     size_t len, cap;
+    size_t searched; /* how far line_end() looked without finding a newline */
 };
 
 /* How a chat ends. */
@@ -215,14 +216,25 @@ static void buffer_consume(struct buffer *b, size_t n)
         return;
     memmove(b->data, b->data + n, b->len - n);
     b->len -= n;
+    b->searched = b->searched > n ? b->searched - n : 0;
 }
 
-/* The newline ending the line that starts at FROM, or NULL: not there yet. */
-static char *line_end(const struct buffer *b, size_t from)
+/*
+ * The newline ending the line that starts at FROM, or NULL: not there yet.
+ * A long line arrives in many reads; the bytes searched before are not
+ * searched again, or each read would cost as much as the whole line so far.
+ */
+static char *line_end(struct buffer *b, size_t from)
 {
+    char *newline;
+    if (from < b->searched)
+        from = b->searched;
     if (from >= b->len) /* also an empty buffer, whose data may be NULL */
         return NULL;
-    return memchr(b->data + from, '\n', b->len - from);
+    newline = memchr(b->data + from, '\n', b->len - from);
+    if (newline == NULL)
+        b->searched = b->len;
+    return newline;
 }
 
 /* The notes' quit convention: a line that is exactly q or Q. */
@@ -328,7 +340,7 @@ static void read_typed(struct chat *c)
        we left already: after q nothing more is sent). */
     if (c->leaving == CHAT_GOES_ON && c->typed.len > 0 && !is_quit(c->typed.data, c->typed.len))
         buffer_append(&c->unsent, c->typed.data, c->typed.len);
-    c->typed.len = 0;
+    buffer_consume(&c->typed, c->typed.len);
     start_leaving(c, MY_INPUT_ENDED);
 }
 
@@ -496,7 +508,8 @@ static enum chat_end serve_peer(struct chat *c, int conn, const char *peer, int 
         printf("peer connected from %s\n", peer);
     make_non_blocking(conn);
     c->sock = conn;
-    c->received.len = c->unsent.len = 0;
+    buffer_consume(&c->received, c->received.len);
+    buffer_consume(&c->unsent, c->unsent.len);
     c->leaving = CHAT_GOES_ON;
     c->half_closed = c->close_now = 0;
     end = chat_with_peer(c);
