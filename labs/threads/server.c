@@ -301,7 +301,7 @@ static void start_client_thread(int conn, const struct sockaddr_storage *from, s
     struct client *client = malloc(sizeof *client);
     const char *failed = "malloc";
     pthread_t thread;
-    int errnum = errno;
+    int errnum = errno; /* why malloc() failed, if it did */
 
     if (client != NULL) {
         client->fd = conn;
