@@ -10,7 +10,9 @@
 # Clients fed line by line: start_client NAME LAB [ARGS...] runs
 # labs/LAB/client ARGS with its stdin on a FIFO that the test holds open;
 # send_line NAME TEXT writes to it, end_input NAME closes it (end of file).
-# Their output goes to $BATS_TEST_TMPDIR/NAME.out and NAME.err.
+# Their output goes to $BATS_TEST_TMPDIR/NAME.out and NAME.err. start_peer
+# NAME ARGS... runs tests/tools/peer the same way; start_trickle_server starts
+# its byte-at-a-time echo server.
 #
 # Waiting: eventually CMD... polls CMD until it succeeds (fails after
 # $DEADLINE seconds); not_within MS CMD... checks that CMD stays false for MS
@@ -282,18 +284,44 @@ no_sanitizer_reports() {
   fi
 }
 
-# start_client NAME LAB [ARGS...] : see the top of this file.
-start_client() {
-  local name=$1 lab=$2 fd
-  shift 2
+# start_program NAME PROGRAM [ARGS...] : run PROGRAM in the background with
+# its stdin on a FIFO the test holds (send_line NAME writes to it, end_input
+# NAME closes it); its output goes to $BATS_TEST_TMPDIR/NAME.out and NAME.err;
+# CLIENT_PID[NAME] is its pid, so client_exits NAME waits for it.
+start_program() {
+  local name=$1 fd
+  shift
   mkfifo "$BATS_TEST_TMPDIR/$name.in"
   # Opened read-write so the open does not wait for a reader.
   exec {fd}<>"$BATS_TEST_TMPDIR/$name.in"
   HELD_FDS+=("$fd")
   CLIENT_FD[$name]=$fd
   spawn "$BATS_TEST_TMPDIR/$name.in" "$BATS_TEST_TMPDIR/$name.out" \
-    "$BATS_TEST_TMPDIR/$name.err" "$LABS/$lab/client" "$@"
+    "$BATS_TEST_TMPDIR/$name.err" "$@"
   CLIENT_PID[$name]=$SPAWNED_PID
+}
+
+# start_client NAME LAB [ARGS...] : see the top of this file.
+start_client() {
+  local name=$1 lab=$2
+  shift 2
+  start_program "$name" "$LABS/$lab/client" "$@"
+}
+
+# start_peer NAME ARGS... : tests/tools/peer ARGS, as start_program runs it.
+start_peer() {
+  local name=$1
+  shift
+  start_program "$name" "$PEER" "$@"
+}
+
+# start_trickle_server : tests/tools/peer trickle-echo, a server that echoes
+# a byte at a time (one write per byte); sets TRICKLE_PORT. Teardown kills it.
+start_trickle_server() {
+  start_peer trickle trickle-echo
+  eventually file_has "$BATS_TEST_TMPDIR/trickle.out" '^listening on .* port [0-9]+ \(pid [0-9]+\)$'
+  TRICKLE_PORT=$(sed -n '1s/^listening on .* port \([0-9]*\) (pid [0-9]*)$/\1/p' "$BATS_TEST_TMPDIR/trickle.out")
+  [[ -n $TRICKLE_PORT ]]
 }
 
 send_line() { printf '%s\n' "$2" >&"${CLIENT_FD[$1]}"; }

@@ -269,6 +269,38 @@ peer_lines_are() { grep -a '^peer: ' "$1" | cmp -s - "$2"; }
   eventually peer_lines_are "$SERVER_OUT" "$BATS_TEST_TMPDIR/expected"
 }
 
+# recv_q_empty : the server's end of the chat holds nothing it has not read.
+recv_q_empty() {
+  ss -Htn state established "( sport = :$SERVER_PORT )" | awk '$1 != 0 { busy = 1 } END { exit busy }'
+}
+
+@test "lines that arrive a byte at a time are printed whole by the server" {
+  start_server_with_fifo p2p-chat
+  exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  eventually file_has "$SERVER_OUT" '^peer connected'
+  # Each byte read by the server before the next is sent: one read per byte.
+  # A long line, then shorter ones: no stale count of bytes searched may hide
+  # a newline.
+  text=$'abc\nd\nef\n'
+  for ((i = 0; i < ${#text}; i++)); do
+    printf '%s' "${text:i:1}" >&"$sock"
+    eventually recv_q_empty
+  done
+  printf 'peer: abc\npeer: d\npeer: ef\n' >"$BATS_TEST_TMPDIR/expected"
+  eventually peer_lines_are "$SERVER_OUT" "$BATS_TEST_TMPDIR/expected"
+  exec {sock}>&-
+}
+
+@test "lines that arrive a byte at a time are printed whole by the client" {
+  start_trickle_server # echoes each byte with a write of its own
+  start_client alice p2p-chat 127.0.0.1 "$TRICKLE_PORT"
+  send_line alice "abc"
+  send_line alice "d"
+  send_line alice "ef"
+  printf 'peer: abc\npeer: d\npeer: ef\n' >"$BATS_TEST_TMPDIR/expected"
+  eventually peer_lines_are "$(out_of alice)" "$BATS_TEST_TMPDIR/expected"
+}
+
 @test "a 100 KiB line is printed whole" {
   start_server_with_fifo p2p-chat
   chat_with alice

@@ -5,32 +5,6 @@ load helpers
 
 CLIENT="$LABS/tcp-echo/client"
 
-# start_peer NAME ARGS... : run tests/tools/peer ARGS in the background with
-# its stdin on a FIFO the test holds (end_input NAME closes it); its output
-# goes to $BATS_TEST_TMPDIR/NAME.out and NAME.err; CLIENT_PID[NAME] is its pid,
-# so client_exits NAME waits for it.
-# shellcheck disable=SC2034 # CLIENT_FD, CLIENT_PID are read by helpers.bash
-start_peer() {
-  local name=$1 fd
-  shift
-  mkfifo "$BATS_TEST_TMPDIR/$name.in"
-  exec {fd}<>"$BATS_TEST_TMPDIR/$name.in"
-  HELD_FDS+=("$fd")
-  CLIENT_FD[$name]=$fd
-  spawn "$BATS_TEST_TMPDIR/$name.in" "$BATS_TEST_TMPDIR/$name.out" \
-    "$BATS_TEST_TMPDIR/$name.err" "$PEER" "$@"
-  CLIENT_PID[$name]=$SPAWNED_PID
-}
-
-# start_trickle_server : tests/tools/peer trickle-echo, a server that echoes
-# a byte at a time (one write per byte); sets TRICKLE_PORT. Teardown kills it.
-start_trickle_server() {
-  start_peer trickle trickle-echo
-  eventually file_has "$BATS_TEST_TMPDIR/trickle.out" '^listening on '
-  TRICKLE_PORT=$(sed -n '1s/^listening on .* port \([0-9]*\) (pid [0-9]*)$/\1/p' "$BATS_TEST_TMPDIR/trickle.out")
-  [[ -n $TRICKLE_PORT ]]
-}
-
 @test "the server says where it listens, on the port the kernel chose" {
   start_server tcp-echo
   first_line_names_server
