@@ -349,11 +349,85 @@ file_has() { grep -qE -- "$2" "$1" 2>/dev/null; }
 # count_lines FILE REGEX : how many lines of FILE match.
 count_lines() { grep -cE -- "$2" "$1" 2>/dev/null || true; }
 
+# handout_command HANDOUT LESSON PREFIX : the first `code` span that starts
+# with PREFIX in the exercise of handouts/HANDOUT marked <!-- lesson: LESSON
+# -->, so that a lesson runs the very command the handout tells students to
+# type. Fails, saying so, when there is none.
+handout_command() {
+  local command
+  command=$(awk -v marker="<!-- lesson: $2 -->" '
+    /^[0-9]+\. / || /^#/ { if (found) exit; item = "" }
+    { line = $0; sub(/^ +/, "", line); item = item " " line }
+    index($0, marker) { found = 1 }
+    END { if (found) print item }' "$ROOT/handouts/$1" |
+    grep -o '`[^`]*`' | sed 's/^`//; s/`$//' | awk -v prefix="$3" 'index($0, prefix) == 1 { print; exit }')
+  if [[ -z $command ]]; then
+    echo "handouts/$1 has no command starting with '$3' in the exercise of lesson $2" >&2
+    return 1
+  fi
+  printf '%s\n' "$command"
+}
+
 # has_ipv6 : the loopback address ::1 exists.
 has_ipv6() { grep -qs '^0\{31\}1 ' /proc/net/if_inet6; }
 
+# Every test has a deadline of its own, TEST_DEADLINE seconds (5 x DEADLINE
+# by default): past it, the watchdog that setup starts kills every process
+# the test started, so a program that never ends (a broken lab's client
+# waiting for a reply that never comes) fails its test instead of hanging
+# make check; teardown then says which test it was.
+TEST_DEADLINE=${TEST_DEADLINE:-$((DEADLINE * 5))}
+
+setup() { start_watchdog; }
+
+# start_watchdog : see above. The watchdog waits with read -t on a FIFO
+# (no process); teardown stops it.
+start_watchdog() {
+  local shell=$BASHPID
+  WATCHDOG_FIRED=$BATS_TEST_TMPDIR/.watchdog-fired
+  mkfifo "$BATS_TEST_TMPDIR/.watchdog" 2>/dev/null || return 0
+  (
+    exec {fd}<>"$BATS_TEST_TMPDIR/.watchdog"
+    read -r -t "$TEST_DEADLINE" -u "$fd" _ && exit 0
+    : >"$WATCHDOG_FIRED"
+    kill_descendants "$shell" "$BASHPID"
+  ) 3>&- &
+  WATCHDOG_PID=$!
+}
+
+# kill_descendants PID EXCEPT : SIGKILL every descendant of PID (and its
+# process group, for those that lead one), but EXCEPT and its descendants.
+kill_descendants() {
+  local pid
+  for pid in $(proc_table | awk -v top="$1" -v except="$2" '
+    { parent[$1] = $3; pgid[$1] = $4 }
+    END {
+      for (p in parent) {
+        for (q = p; q != "" && q != 0 && q != 1; q = parent[q]) {
+          if (q == except) break
+          if (parent[q] == top) { print (pgid[p] == p ? "-" p : p); break }
+        }
+      }
+    }'); do
+    kill -KILL -- "$pid" 2>/dev/null
+  done
+}
+
+# stop_watchdog : stop the watchdog; fail, saying so, if it fired.
+stop_watchdog() {
+  [[ -n ${WATCHDOG_PID:-} ]] || return 0
+  kill "$WATCHDOG_PID" 2>/dev/null
+  { wait "$WATCHDOG_PID"; } 2>/dev/null
+  WATCHDOG_PID=
+  if [[ -e $WATCHDOG_FIRED ]]; then
+    echo "this test ran past its deadline of $TEST_DEADLINE s (TEST_DEADLINE): every program it started was killed" >&2
+    return 1
+  fi
+}
+
 teardown() {
   local status=0 pid
+  stop_watchdog || status=1
   stop_server || status=1
   for pid in "${SPAWNED[@]}"; do
     kill -KILL -- "-$pid" 2>/dev/null || true

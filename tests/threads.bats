@@ -187,10 +187,17 @@ sanitized_build() { grep -q -- -fsanitize "$LABS/threads/.build-flags" 2>/dev/nu
   assert file_has "$SERVER_OUT" 'left \(0 active\)$'
 }
 
+# Without the lock, two threads can read the same clients_served and log the
+# same number (a lost update): 200 clients at once make that likely, but a
+# plain build may still miss it, the window being a few instructions wide.
+# A ThreadSanitizer build sees it every time: make check runs one on a
+# student's changed threads lab (tests/run). A client record shared by every
+# thread (&connfd passed to each) leaves clients unserved: the 100-thread
+# client then times out here, so the test fails fast instead of hanging.
 @test "the client numbers in the log are unique, and each client leaves once" {
   start_server threads
   crowd_arrives 100
-  "$CLIENT" -t 100 127.0.0.1 "$SERVER_PORT" <<<"hi" >/dev/null
+  timeout $((DEADLINE * 3)) "$CLIENT" -t 100 127.0.0.1 "$SERVER_PORT" <<<"hi" >/dev/null
   crowd_leaves
   eventually log_says '^client #[0-9]+ left' 200
   run bash -c "grep -oE '^client #[0-9]+ from' '$SERVER_OUT' | sort | uniq -d"
@@ -253,7 +260,7 @@ echo_once() {
 
 @test "client -t N runs N connections, each sending every line" {
   start_server threads
-  run --separate-stderr "$CLIENT" -t 3 127.0.0.1 "$SERVER_PORT" <<<$'one\ntwo\nq\nnot sent'
+  run --separate-stderr timeout "$DEADLINE" "$CLIENT" -t 3 127.0.0.1 "$SERVER_PORT" <<<$'one\ntwo\nq\nnot sent'
   assert_success
   assert_equal "${#lines[@]}" 6
   for i in 1 2 3; do
@@ -267,7 +274,7 @@ echo_once() {
 @test "client -t: lines from many threads never mix" {
   start_server threads
   for i in $(seq 1 300); do printf 'line %03d %s\n' "$i" "$(printf '%0200d' 0)"; done >"$BATS_TEST_TMPDIR/in"
-  "$CLIENT" -t 16 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+  timeout "$DEADLINE" "$CLIENT" -t 16 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
   assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/out")" 4800
   assert_equal "$(count_lines "$BATS_TEST_TMPDIR/out" '^\[thread ([1-9]|1[0-6])\] line [0-9]{3} 0{200}$')" 4800
   for i in 1 16; do
@@ -279,7 +286,7 @@ echo_once() {
   start_server threads
   head -c 786432 /dev/urandom | base64 -w 0 >"$BATS_TEST_TMPDIR/in"
   printf '\n' >>"$BATS_TEST_TMPDIR/in"
-  "$CLIENT" -t 2 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+  timeout "$DEADLINE" "$CLIENT" -t 2 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
   for i in 1 2; do
     grep "^\[thread $i\] " "$BATS_TEST_TMPDIR/out" | cut -d ' ' -f 3- | cmp - "$BATS_TEST_TMPDIR/in"
   done
@@ -287,14 +294,14 @@ echo_once() {
 
 @test "client -t: a last line without a newline gets one after its reply" {
   start_server threads
-  run "$CLIENT" -t 2 127.0.0.1 "$SERVER_PORT" < <(printf 'a\nb')
+  run timeout "$DEADLINE" "$CLIENT" -t 2 127.0.0.1 "$SERVER_PORT" < <(printf 'a\nb')
   assert_success
   assert_equal "$(sort <<<"$output")" $'[thread 1] a\n[thread 1] b\n[thread 2] a\n[thread 2] b'
 }
 
 @test "client -t with no input connects N times and exits 0" {
   start_server threads
-  run "$CLIENT" -t 4 127.0.0.1 "$SERVER_PORT" </dev/null
+  run timeout "$DEADLINE" "$CLIENT" -t 4 127.0.0.1 "$SERVER_PORT" </dev/null
   assert_success
   assert_output ""
   eventually log_says '^client #[0-9]+ left' 4
@@ -304,7 +311,7 @@ echo_once() {
   start_server threads
   port=$SERVER_PORT
   stop_server
-  run "$CLIENT" -t 2 127.0.0.1 "$port" <<<"anyone?"
+  run timeout "$DEADLINE" "$CLIENT" -t 2 127.0.0.1 "$port" <<<"anyone?"
   assert_failure 1
   assert_line "client: [thread 1] connect to 127.0.0.1 port $port: Connection refused"
   assert_line "client: [thread 2] connect to 127.0.0.1 port $port: Connection refused"
@@ -316,7 +323,7 @@ echo_once() {
   run "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
   assert_success
   assert_output "via localhost"
-  run "$CLIENT" -t 2 localhost "$SERVER_PORT" <<<"via localhost"
+  run timeout "$DEADLINE" "$CLIENT" -t 2 localhost "$SERVER_PORT" <<<"via localhost"
   assert_success
   assert_line "[thread 2] via localhost"
 }
@@ -340,7 +347,7 @@ echo_once() {
 
 @test "-q silences the per-connection log lines" {
   start_server threads -q
-  run "$CLIENT" -t 3 127.0.0.1 "$SERVER_PORT" <<<"quiet"
+  run timeout "$DEADLINE" "$CLIENT" -t 3 127.0.0.1 "$SERVER_PORT" <<<"quiet"
   assert_line "[thread 3] quiet"
   stop_server
   run cat "$SERVER_OUT"
@@ -389,7 +396,7 @@ echo_once() {
   run "$CLIENT" no-such-host.invalid 5300 </dev/null
   assert_failure 1
   assert_output --partial "client: no-such-host.invalid port 5300: "
-  run "$CLIENT" -t 2 no-such-host.invalid 5300 </dev/null
+  run timeout "$DEADLINE" "$CLIENT" -t 2 no-such-host.invalid 5300 </dev/null
   assert_failure 1
   assert_output --partial "client: no-such-host.invalid port 5300: "
 }

@@ -1,14 +1,7 @@
 #!/usr/bin/env bats
 # Lesson: exercise 5
-# Says: one connection to ./server -n 20 wakes all 20 idle workers (each polls the listener), and one accepts
+# Says: one connection to ./server -n 20 wakes all 20 idle workers (each polls the listener), and one accepts: the handout's own commands count 20
 load ../../helpers
-
-switches() {
-  local w
-  for w in $1; do
-    awk '/^voluntary_ctxt_switches:/ { print $2 }' "/proc/$w/status"
-  done
-}
 
 all_asleep() {
   local w
@@ -17,16 +10,25 @@ all_asleep() {
   done
 }
 
-changed_count() { paste "$1" <(switches "$2") | awk '$1 != $2' | wc -l; }
+# The handout's own commands (handout_command): save every worker's count of
+# voluntary context switches, before and after one client, and count the
+# lines that changed.
+herd_counted() {
+  (cd "$BATS_TEST_TMPDIR" && bash -c "${SAVE/> before/> after}") || return 1
+  [[ $(cd "$BATS_TEST_TMPDIR" && bash -c "$COUNT") == "$1" ]]
+}
 
 @test "one connection wakes every one of 20 idle workers: the herd is back" {
   [[ -r /proc/self/status ]] || skip "needs Linux's /proc/PID/status"
+  SAVE=$(handout_command 08-pool.md herd 'for w in $(pgrep -P P)')
+  COUNT=$(handout_command 08-pool.md herd 'diff before after')
   start_server pool -q -n 20
+  SAVE=${SAVE//pgrep -P P)/pgrep -P $SERVER_PID)}
+  [[ $SAVE == *"> before" ]]
   eventually eval "(( \$(pgrep -c -P $SERVER_PID) == 20 ))"
-  workers=$(pgrep -P "$SERVER_PID")
-  eventually all_asleep "$workers"
-  switches "$workers" >"$BATS_TEST_TMPDIR/before"
+  eventually all_asleep "$(pgrep -P "$SERVER_PID")"
+  (cd "$BATS_TEST_TMPDIR" && bash -c "$SAVE")
   run timeout "$DEADLINE" "$LABS/pool/client" 127.0.0.1 "$SERVER_PORT" <<<"one"
   assert_output "ONE"
-  eventually eval "(( \$(changed_count $BATS_TEST_TMPDIR/before '$workers') == 20 ))"
+  eventually herd_counted 20
 }
