@@ -213,6 +213,12 @@ ${pageScript}</script>
 }
 
 fs.mkdirSync(out, { recursive: true });
+// Pages made before of handouts that are gone (or renamed) go too.
+for (const file of fs.readdirSync(out).filter((f) => f.endsWith('.html'))) {
+  if (fs.readFileSync(path.join(out, file), 'utf8').includes('<meta name="generator" content="tests/html/render.mjs')) {
+    fs.rmSync(path.join(out, file));
+  }
+}
 const mermaid = path.join(root, 'node_modules/mermaid/dist/mermaid.min.js');
 fs.copyFileSync(mermaid, path.join(out, 'mermaid.min.js'));
 for (const [name, html] of pages) {
