@@ -93,7 +93,7 @@ setup_file() {
     [[ -f $page ]] || fail "no $page for $handout"
     # As many diagrams waiting to be drawn as the handout has ```mermaid blocks.
     blocks=$(grep -c '^```mermaid$' "$handout" || true)
-    pres=$(grep -o '<pre class="mermaid">' "$page" | wc -l)
+    pres=$(grep -o '<pre class="mermaid"' "$page" | wc -l)
     ((blocks == pres)) || fail "$page has $pres diagrams, $handout $blocks"
     # Links to other handouts go to their pages, and nothing comes from the web.
     ! grep -nE 'href="[^":]*\.md(#[^"]*)?"' "$page" | grep -v 'href="\.\./' || fail "$page links a handout's .md"
@@ -134,7 +134,7 @@ setup_file() {
   run cat "$BATS_FILE_TMPDIR/check.status"
   assert_output 1 # errors found (2 would be: it could not run)
   broken=$BATS_FILE_TMPDIR/broken/handouts/html/01-broken.html
-  check_line "^error $broken diagram: diagram 1 failed: This diagram could not be drawn: Parse error on line 2"
+  check_line "^error $broken diagram: diagram 1 failed: This diagram \(01-broken.md, line 5\) could not be drawn: Parse error on line 2:"
   check_line "^diagrams $broken 1 of 2 drawn\$"
   check_line "^error $broken link: \.\./\.\./labs/no-such-lab/server\.c: no such file"
   check_line "^error $broken link: index\.html#no-such-heading: index\.html has no id \"no-such-heading\"\$"

@@ -263,7 +263,7 @@ async function main() {
     // The diagrams: as many as the page's ```mermaid blocks (page.js was
     // handed pre.mermaid elements), each one SVG of a size, none of them
     // Mermaid's own error picture or text.
-    const blocks = (fs.readFileSync(page, 'utf8').match(/<pre class="mermaid">/g) || []).length;
+    const blocks = (fs.readFileSync(page, 'utf8').match(/<pre class="mermaid"/g) || []).length;
     if (seen.status === null) error(page, 'diagram', 'its diagrams were never done (page.js did not finish)');
     let drawn = 0;
     seen.diagrams.forEach((d, i) => {

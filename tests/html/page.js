@@ -12,7 +12,10 @@
     box.className = 'diagram-error';
     box.setAttribute('role', 'alert');
     const text = document.createElement('p');
-    text.textContent = `This diagram could not be drawn: ${message}`;
+    // Mermaid counts lines from the diagram's first; say the handout's.
+    const line = /on line (\d+)/.exec(message);
+    const where = line ? `, line ${Number(block.dataset.line) + Number(line[1]) - 1}` : '';
+    text.textContent = `This diagram (${block.dataset.file}${where}) could not be drawn: ${message}`;
     const source = document.createElement('pre');
     source.className = 'diagram-source';
     source.textContent = block.textContent;

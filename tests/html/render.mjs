@@ -117,10 +117,14 @@ const relinkHtml = (html) =>
   html.replace(/\b(href|src)=(["'])([^"']*)\2/g, (all, attr, quote, url) => `${attr}=${quote}${relink(url, attr === 'src')}${quote}`);
 
 const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
-md.renderer.rules.fence = (tokens, idx) => {
+md.renderer.rules.fence = (tokens, idx, options, env) => {
   const token = tokens[idx];
   const lang = token.info.trim().split(/\s+/)[0].toLowerCase();
-  if (lang === 'mermaid') return `<pre class="mermaid">${escape(token.content)}</pre>\n`;
+  // data-file and data-line: where the diagram's first line is in the
+  // handout, for page.js to say where an error is.
+  if (lang === 'mermaid') {
+    return `<pre class="mermaid" data-file="${escape(env.name)}" data-line="${token.map[0] + 2}">${escape(token.content)}</pre>\n`;
+  }
   let body;
   if (lang === 'console') body = highlightConsole(token.content.replace(/\n$/, ''));
   else if (aliases[lang]) body = hljs.highlight(token.content.replace(/\n$/, ''), { language: aliases[lang] }).value;
@@ -183,7 +187,7 @@ function page(name, body, title) {
   ]
     .filter(Boolean)
     .join('\n');
-  const diagrams = body.includes('<pre class="mermaid">');
+  const diagrams = body.includes('<pre class="mermaid"');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -227,7 +231,7 @@ for (const [name, html] of pages) {
   terminals.set('server', 0);
   const heading = /^# (.*)$/m.exec(text);
   const title = heading ? md.renderInline(heading[1]).replace(/<[^>]*>/g, '') : name;
-  fs.writeFileSync(path.join(out, html), page(name, md.render(text), title));
+  fs.writeFileSync(path.join(out, html), page(name, md.render(text, { name }), title));
 }
 for (const image of images) {
   fs.mkdirSync(path.dirname(path.join(out, image)), { recursive: true });
