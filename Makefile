@@ -29,6 +29,16 @@ transcripts: all
 bench: all
 	tests/bench/run
 
+# make handouts: every handout as a web page in handouts/html/, diagrams drawn
+# (tests/html/render.mjs). Its npm packages are pinned in package-lock.json:
+# npm ci installs them when node_modules is missing or older than the lock.
+handouts:
+	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  echo 'make handouts: installing the npm packages of package-lock.json (npm ci)'; \
+	  npm ci --no-audit --no-fund --loglevel=error || exit 1; \
+	fi
+	node tests/html/render.mjs
+
 # make lecture LAB=tcp-echo [AUTO=seconds] [SCENES="10 30"]: the lab's scenes
 # played live in tmux panes, one step per key (see tests/lecture/run).
 lecture:
@@ -39,6 +49,7 @@ format:
 
 clean:
 	for dir in $(BUILD_DIRS); do $(MAKE) -C $$dir clean || exit 1; done
+	rm -rf handouts/html
 
 help:
 	@echo 'make              build every lab (labs/*/server and client)'
@@ -46,9 +57,10 @@ help:
 	@echo 'make check        build, then run every test and lesson (LAB=name: one lab; FILTER=regex)'
 	@echo 'make transcripts  rewrite the handouts transcripts from a fresh run'
 	@echo 'make bench        build, then measure every server design side by side'
+	@echo 'make handouts     the handouts as web pages, diagrams drawn: open handouts/html/index.html'
 	@echo 'make lecture LAB=tcp-echo  play a lab live in tmux panes, a step per key'
 	@echo '                  (AUTO=2: a step every 2 s; SCENES="10 30": some scenes)'
 	@echo 'make format       format the C sources with clang-format'
 	@echo 'make clean        remove everything the build made'
 
-.PHONY: all check demo transcripts bench lecture format clean help $(BUILD_DIRS)
+.PHONY: all check demo transcripts bench handouts lecture format clean help $(BUILD_DIRS)
