@@ -440,7 +440,7 @@ hold() {
 prompt() {
   local -n pressed=$2
   local dropped
-  refresh_view
+  if ((STEP == 999)) || [[ $SCENE_NUMBER == end ]]; then refresh_view soft; else refresh_view; fi
   STATUS=(set -q status-right "#[bold]$LAB#[default] scene $SCENE_NUMBER/$SCENE_COUNT, step $STEP ")
   ((STEP == 999)) && STATUS=(set -q status-right "#[bold]$LAB#[default] scene $SCENE_NUMBER/$SCENE_COUNT, over ")
   [[ $SCENE_NUMBER == end ]] && STATUS=(set -q status-right "#[bold]$LAB#[default] the end ")
@@ -492,12 +492,13 @@ say() { narrate "$BOLD" "  # " "$*"; }
 # ("  # ") starts the first line, as many spaces the others.
 narrate() {
   local colour=$1 lead=$2 width=80 word line='' words=()
-  read -r -a words <<<"$3"
+  # Split at each space (runs of spaces kept, as typed), and no glob.
+  IFS=$'\x1f' read -r -a words <<<"${3// /$'\x1f'}"
   read -r _ width 2>/dev/null < <(stty size 2>/dev/null)
   width=$((width - ${#lead} - 1))
   ((width >= 20)) || width=20
   for word in "${words[@]}"; do
-    if [[ -n $line ]] && ((${#line} + 1 + ${#word} > width)); then
+    if [[ -n $line && -n $word ]] && ((${#line} + 1 + ${#word} > width)); then
       printf '%s%s%s%s\n' "$colour" "$lead" "$line" "$PLAIN"
       lead=${lead//?/ }
       line=$word
@@ -540,14 +541,22 @@ live_view() {
   refresh_view
 }
 
-# refresh_view : poke the view and wait for a drawing that started after
-# the poke: the view shows what the last step did before the next begins.
+# refresh_view [soft] : poke the view and wait for a drawing that started
+# after the poke: the view shows what the last step did before the next
+# begins. soft (after a scene): if the view is slow, go on without it.
 refresh_view() {
-  local since=$EPOCHREALTIME fd
+  local since=$EPOCHREALTIME fd i
   [[ -p $SCENE_TMP/view.target.wake ]] || return 0
   exec {fd}<>"$SCENE_TMP/view.target.wake"
   echo >&"$fd"
   exec {fd}>&-
+  if [[ ${1:-} == soft ]]; then
+    for ((i = 0; i < 100; i++)); do
+      drawn_since "${since/[.,]/}" && return 0
+      pause
+    done
+    return 0
+  fi
   lecture_wait "the live view (the pane called view) to redraw" drawn_since "${since/[.,]/}"
 }
 
