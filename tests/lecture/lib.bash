@@ -19,8 +19,11 @@
 # Every action that the class should see (server, client, typed, show,
 # finish, stop...) is a step: the driver pauses before it until the
 # instructor presses a key (or LECTURE_STEP_SECONDS pass). Waiting for output
-# (server_log, client_log, await, exited) is not a step; it gives up after
-# LECTURE_DEADLINE_MS and the scene stops with a message in the narration.
+# (server_log, client_log, await, exited) is not a step; after
+# LECTURE_NOTICE_MS it says in the narration what it waits for and offers s
+# (skip the scene) or q; it gives up after LECTURE_DEADLINE_MS and the scene
+# stops with a message in the narration. Keys pressed while a step runs are
+# dropped, so that one key is one step.
 #
 # The server always listens on port 0, so the kernel picks a free port and
 # two lectures (or a lecture and make check) never collide; its first line,
