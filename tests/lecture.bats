@@ -338,27 +338,29 @@ scene_snapshots() { ls "$STATE"/snapshots/"$1"-* 2>/dev/null; }
 }
 
 @test "make lecture killed by SIGTERM, SIGINT or SIGHUP to make alone, or its terminal closed, leaves nothing" {
-  # Four lectures at once (a step a second), each ended one way once its
-  # server runs: then no server, client, zombie, tmux server or socket file
-  # may be left. A background job ignores SIGINT: env gives make back the
-  # default. script gives a lecture a terminal of its own; killed, it
-  # closes it (only make, the session leader, gets a SIGHUP then).
+  # Four lectures at once, in key mode (none ends by itself), each ended one
+  # way once its server runs: then no server, client, zombie, tmux server
+  # or socket file may be left. A background job ignores SIGINT: env gives
+  # make back the default. script gives a lecture a terminal of its own;
+  # killed, it closes it (only make, the session leader, gets a SIGHUP).
   command -v script >/dev/null || skip "script (util-linux) is not installed"
-  local how pids=() base=$SOCKET
-  for how in TERM INT HUP terminal; do
+  local how i pids=() base=$SOCKET ways=(TERM INT HUP terminal)
+  for how in "${ways[@]}"; do
     if [[ $how == terminal ]]; then
       LECTURE_SOCKET=$base-$how LECTURE_STATE=$STATE-$how setsid script -qfec \
-        "stty rows 50 cols 200; make -s -C '$ROOT' lecture LAB=fork-zombie AUTO=1 SCENES=20" /dev/null \
+        "stty rows 50 cols 200; make -s -C '$ROOT' lecture LAB=fork-zombie SCENES=20" /dev/null \
         >"$BATS_TEST_TMPDIR/$how.out" 2>&1 3>&- &
     else
       LECTURE_SOCKET=$base-$how LECTURE_STATE=$STATE-$how LECTURE_DETACHED=1 \
-        env --default-signal=INT setsid make -s -C "$ROOT" lecture LAB=fork-zombie AUTO=1 SCENES=20 \
+        env --default-signal=INT setsid make -s -C "$ROOT" lecture LAB=fork-zombie SCENES=20 \
         >"$BATS_TEST_TMPDIR/$how.out" 2>&1 3>&- &
     fi
     pids+=($!)
   done
-  for how in TERM INT HUP terminal; do
+  for how in "${ways[@]}"; do
     SOCKET=$base-$how
+    DEADLINE=30 eventually at_prompt
+    press Enter
     DEADLINE=30 eventually live_shows server '^listening on '
   done
   tmux -L "$base-terminal" list-clients | grep -q . # attached to script's terminal
@@ -366,10 +368,11 @@ scene_snapshots() { ls "$STATE"/snapshots/"$1"-* 2>/dev/null; }
   kill -INT "${pids[1]}"
   kill -HUP "${pids[2]}"
   kill -KILL "${pids[3]}"
-  for i in 0 1 2 3; do
-    how=$(echo TERM INT HUP terminal | cut -d ' ' -f $((i + 1)))
+  for i in "${!ways[@]}"; do
+    how=${ways[i]}
     SOCKET=$base-$how STATE=$STATE-$how
-    DEADLINE=60 eventually eval '! tmux -L "$SOCKET" has-session 2>/dev/null'
+    DEADLINE=60 eventually eval '! tmux -L "$SOCKET" has-session 2>/dev/null' ||
+      fail "the lecture goes on after $how"
     DEADLINE=30 eventually not_running "${pids[i]}"
     eventually eval '[[ ! -e $(socket_file "$SOCKET") ]]'
     nothing_left || fail "left behind after $how (see above)"
