@@ -40,9 +40,11 @@ handouts:
 	node tests/html/render.mjs
 
 # make lecture LAB=tcp-echo [AUTO=seconds] [SCENES="10 30"]: the lab's scenes
-# played live in tmux panes, one step per key (see tests/lecture/run).
+# played live in tmux panes, one step per key (see tests/lecture/run). exec:
+# make's SIGTERM reaches the lecture itself, not a shell that would leave it
+# running; q or Ctrl-C in the narration pane ends it with status 0.
 lecture:
-	@LECTURE_STEP_SECONDS='$(AUTO)' LECTURE_SCENES='$(SCENES)' tests/lecture/run '$(LAB)'
+	@LECTURE_STEP_SECONDS='$(AUTO)' LECTURE_SCENES='$(SCENES)' exec tests/lecture/run '$(LAB)'
 
 format:
 	clang-format -i $(C_SOURCES)

@@ -19,8 +19,11 @@
 # Every action that the class should see (server, client, typed, show,
 # finish, stop...) is a step: the driver pauses before it until the
 # instructor presses a key (or LECTURE_STEP_SECONDS pass). Waiting for output
-# (server_log, client_log, await, exited) is not a step; it gives up after
-# LECTURE_DEADLINE_MS and the scene stops with a message in the narration.
+# (server_log, client_log, await, exited) is not a step; after
+# LECTURE_NOTICE_MS it says in the narration what it waits for and offers s
+# (skip the scene) or q; it gives up after LECTURE_DEADLINE_MS and the scene
+# stops with a message in the narration. Keys pressed while a step runs are
+# dropped, so that one key is one step.
 #
 # The server always listens on port 0, so the kernel picks a free port and
 # two lectures (or a lecture and make check) never collide; its first line,
@@ -30,8 +33,11 @@
 # shellcheck disable=SC2034 # SCENE_SERVER_WRAPPER and TERMINAL_PID are the scenes'
 
 LECTURE_DEADLINE_MS=${LECTURE_DEADLINE_MS:-20000}
+LECTURE_NOTICE_MS=${LECTURE_NOTICE_MS:-2000} # a wait this long is announced
 LECTURE_POLL=0.03
 LECTURE_QUIT=3 # a scene's exit status when the instructor pressed q
+LECTURE_SKIP=4 # a scene's exit status when the instructor skipped it
+LECTURE_MIN_COLUMNS=80 # no pane narrower: two columns need 160
 SERVER_PID=
 PORT=
 SCENE_SERVER_WRAPPER=() # ignored: every pane already runs under a subreaper
@@ -52,42 +58,103 @@ lecture_now_ms() {
 
 # pane_id NAME : the tmux id (%N) of the pane called NAME, if this scene
 # opened one (every tmux command costs a round trip: they are kept here).
-declare -A PANE_ID
+declare -A PANE_ID READY
 pane_id() { printf '%s' "${PANE_ID[$1]:-}"; }
 
-# new_pane NAME [COMMAND] : a pane called NAME in the lab's folder, running
-# COMMAND, or by default a shell for the scene to type into (then wait with
-# ready NAME before typing into it).
-new_pane() {
-  local name=$1 command=${2:-} id pid log
+# scene_terminals FILE : the terminals of clients a scene uses (A, B, F...),
+# in the order it first names them.
+scene_terminals() {
+  local word name seen=' '
+  while read -r word name _; do
+    case $word in
+    client | client_program | start_in | typed | enter | finish | interrupt | kill9 | exited | run_in | client_log) ;;
+    *) continue ;;
+    esac
+    [[ $name =~ ^[A-Za-z][A-Za-z0-9_-]*$ && $name != server && $name != shell ]] || continue
+    [[ $seen == *" $name "* ]] && continue
+    seen+="$name "
+    printf '%s\n' "$name"
+  done <"$1"
+}
+
+# open_panes SCENE_FILE : every pane the scene uses, opened before it starts
+# and placed for good, so that no pane moves when a client starts. On a
+# window 160 columns wide or more (a projector at 200x50): two columns, the
+# narration, the server and the shell on the left, the live view and the
+# clients (8 lines each) on the right. On a narrower one, no pane may be
+# narrower than 80 columns: the view and the clients go to a second window
+# (its name in the status line; click it, or Ctrl-B n).
+open_panes() {
+  local w h n i ch right clients=()
+  mapfile -t clients < <(scene_terminals "$1")
+  n=${#clients[@]}
+  read -r w h < <(tmux display -p -t "$NARRATION_PANE" '#{window_width} #{window_height}')
+  ch=$(((h / 2) / (n > 0 ? n : 1) - 1))
+  ((ch > 8)) && ch=8
+  ((ch < 4)) && ch=4
+  if ((w >= 2 * LECTURE_MIN_COLUMNS)); then
+    open_pane view "$NARRATION_PANE" "$VIEW_COMMAND" -h -l $((w / 2))
+  else
+    open_pane view '' "$VIEW_COMMAND"
+  fi
+  right=${PANE_ID[view]}
+  for ((i = 0; i < n; i++)); do
+    open_pane "${clients[i]}" "$right" '' -v -l $(((n - i) * (ch + 1) - 1))
+    right=${PANE_ID[${clients[i]}]}
+  done
+  open_pane server "$NARRATION_PANE" '' -v -l $((h * 55 / 100))
+  open_pane shell "${PANE_ID[server]}" '' -v -l $((h * 55 / 100 / 2))
+}
+
+# open_pane NAME TARGET COMMAND [SPLIT...] : a pane called NAME, split from
+# pane TARGET (tmux split-window SPLIT: -h or -v, -l size), or the first
+# pane of a second window when TARGET is empty; in the lab's folder, running
+# COMMAND, or by default a shell for the scene to type into.
+open_pane() {
+  local name=$1 target=$2 command=$3 id pid log shell=''
+  shift 3
   if [[ -z $command ]]; then
+    shell=1
     command="exec env LECTURE_PANE=$name SCENE_TMP=$(printf %q "$SCENE_TMP")"
     command+=" $(printf %q "$ROOT/tests/tools/subreaper") bash --noprofile"
     command+=" --rcfile $(printf %q "$ROOT/tests/lecture/shellrc") -i"
   fi
-  read -r id pid < <(tmux split-window -d -P -F '#{pane_id} #{pane_pid}' -t "$NARRATION_PANE" \
-    -c "$ROOT/labs/$LAB" "$command") ||
-    lecture_fail "tmux could not open a pane for $name (is the window too small?)"
+  if [[ -n $target ]]; then
+    read -r id pid < <(tmux split-window -d -P -F '#{pane_id} #{pane_pid}' -t "$target" "$@" \
+      -c "$ROOT/labs/$LAB" "$command")
+  else
+    read -r id pid < <(tmux new-window -d -P -F '#{pane_id} #{pane_pid}' -n 'view and clients' \
+      -c "$ROOT/labs/$LAB" "$command")
+  fi
+  [[ -n $id ]] || lecture_fail "tmux could not open a pane for $name (is the window too small?)"
   PANE_ID[$name]=$id
   # The pane's process leads a session of its own; remember it, so that
   # whatever runs in the pane can be found (and ended) by its session id.
   echo "$pid" >>"$LECTURE_STATE/sessions"
-  if [[ -n ${2:-} ]]; then
-    tmux set -p -t "$id" @name "$name" \; select-layout -t "$NARRATION_PANE" tiled >/dev/null
+  if [[ -z $shell ]]; then
+    tmux set -p -t "$id" @name "$name" >/dev/null
     return 0
   fi
   # What the pane prints, line by line, without escape sequences.
   log=$(printf %q "$SCENE_TMP/$name.out")
   : >"$SCENE_TMP/$name.out"
-  tmux set -p -t "$id" @name "$name" \; select-layout -t "$NARRATION_PANE" tiled \; \
+  tmux set -p -t "$id" @name "$name" \; \
     pipe-pane -t "$id" "exec perl -pe 'BEGIN { \$| = 1 } s/\\r//g; s/\\e\\][^\\a]*\\a//g; s/\\e\\[[0-9;?]*[A-Za-z]//g; s/\\e[=>]//g' >>$log" >/dev/null
   SEEN[$name]=0
+}
+
+# new_pane NAME : a pane for a terminal the scene did not name where
+# open_panes looks (should a scene call a function of its own): below the
+# live view.
+new_pane() {
+  open_pane "$1" "${PANE_ID[view]:-$NARRATION_PANE}" '' -v
 }
 
 # ready NAME : wait until the shell in pane NAME shows its first prompt, so
 # that no keystroke is typed too early.
 ready() {
   lecture_wait "the shell in pane $1 to start" test -s "$SCENE_TMP/$1.status"
+  READY[$1]=1
 }
 
 # kill_descendants PID : SIGKILL every live descendant of PID (not PID).
@@ -144,7 +211,7 @@ end_panes() {
     [[ -z $id || $id == "$NARRATION_PANE" ]] && continue
     leaders+=("$leader")
     lead[$leader]=1
-  done <<<"$(tmux list-panes -F '#{pane_id} #{pane_pid}')"
+  done <<<"$(tmux list-panes -s -F '#{pane_id} #{pane_pid}')"
   while read -r pid sid; do
     [[ -n ${lead[$sid]:-} ]] && ((pid != sid)) && kill -KILL "$pid" 2>/dev/null
   done <<<"$(ps -e -o pid= -o sid=)"
@@ -171,7 +238,7 @@ end_panes() {
   # A pane closes when its process ends; kill-pane for any that did not.
   while read -r id; do
     [[ -z $id || $id == "$NARRATION_PANE" ]] || tmux kill-pane -t "$id" 2>/dev/null
-  done <<<"$(tmux list-panes -F '#{pane_id}')"
+  done <<<"$(tmux list-panes -s -F '#{pane_id}')"
   return 0
 }
 
@@ -181,9 +248,9 @@ type_in() {
   id=$(pane_id "$name")
   if [[ -z $id ]]; then
     new_pane "$name"
-    ready "$name"
     id=$(pane_id "$name")
   fi
+  [[ -n ${READY[$name]:-} ]] || ready "$name"
   lines_of "$SCENE_TMP/$name.status"
   PROMPTS[$name]=${#LINES[@]}
   # tmux reads an argument ending in ; as the end of a command: escape it.
@@ -195,17 +262,59 @@ keys() { tmux send-keys -t "$(pane_id "$1")" "$2"; }
 
 # --- waiting ---------------------------------------------------------------
 
-# lecture_wait WHAT COMMAND... : poll COMMAND until it succeeds; the scene
-# stops after LECTURE_DEADLINE_MS. (The polls read files with bash builtins
-# and sleep with read -t on a FIFO: no process to start, which counts on a
-# busy machine.)
+# lecture_wait WHAT COMMAND... : poll COMMAND until it succeeds. WHAT
+# says in words what the scene waits for: after LECTURE_NOTICE_MS (when the
+# instructor stopped the server by hand, say) the narration says it, and
+# offers to skip the scene (s) or quit (q); after LECTURE_DEADLINE_MS the
+# scene stops. Keys pressed while it waits are read here, so that they do
+# not pile up into the next steps. (The polls read files with bash builtins
+# and sleep in read -t: no process to start, which counts on a busy machine.)
 lecture_wait() {
-  local what=$1 end=$(($(lecture_now_ms) + LECTURE_DEADLINE_MS))
+  local what=$1 t now start end notice noticed='' key status
+  t=${EPOCHREALTIME/[.,]/}
+  start=$((t / 1000))
+  end=$((start + LECTURE_DEADLINE_MS)) notice=$((start + LECTURE_NOTICE_MS))
   shift
   until "$@"; do
-    (($(lecture_now_ms) > end)) && lecture_fail "waited $((LECTURE_DEADLINE_MS / 1000)) s for $what"
-    pause
+    t=${EPOCHREALTIME/[.,]/}
+    now=$((t / 1000))
+    ((now > end)) && lecture_fail "waited $((LECTURE_DEADLINE_MS / 1000)) s for $what"
+    if [[ -z $noticed ]] && ((now >= notice)); then
+      noticed=1
+      wait_notice "$what" $(((end - now) / 1000))
+    fi
+    key=''
+    read -rsn1 -t "$LECTURE_POLL" key 2>/dev/null
+    status=$?
+    ((status == 1)) && pause # (no terminal: nothing to read)
+    [[ $key == q ]] && exit "$LECTURE_QUIT"
+    [[ $key == s && -n $noticed ]] && skip_scene "$what"
   done
+  [[ -z $noticed ]] || narrate "$DIM" "  " "(there it is, after $(((now - start) / 1000)) s)"
+  return 0
+}
+
+# wait_notice WHAT SECONDS_LEFT : what the scene waits for, in words, what
+# may be wrong, and the keys that get out of it.
+wait_notice() {
+  local state=''
+  narrate "$RED" "  " "Still waiting for $1."
+  if [[ -n ${SERVER_PID:-} ]]; then
+    read -r state 2>/dev/null < <(ps -o stat= -p "$SERVER_PID")
+    if [[ -z $state || $state == Z* ]]; then
+      narrate "$RED" "  " "The server (pid $SERVER_PID) is no longer running: was it stopped by hand?"
+    elif [[ $state == T* ]]; then
+      narrate "$RED" "  " "The server (pid $SERVER_PID) is stopped (SIGSTOP): kill -CONT $SERVER_PID in the shell pane resumes it."
+    fi
+  fi
+  narrate "$DIM" "  " "[s: skip this scene, q: quit the lecture; or wait: the scene gives up in $2 s]"
+}
+
+# skip_scene WHAT : the instructor skipped the scene while it waited.
+skip_scene() {
+  narrate "$RED" "  " "Scene skipped by the instructor (it waited for $1)."
+  echo "$SCENE_NAME: skipped by the instructor while waiting for $1" >>"$LECTURE_STATE/skipped"
+  exit "$LECTURE_SKIP"
 }
 
 pause() {
@@ -218,7 +327,8 @@ pause() {
 }
 
 lecture_fail() {
-  printf '\n%s  this scene stops here: %s%s\n' "$RED" "$*" "$PLAIN"
+  echo
+  narrate "$RED" "  " "This scene stops here: $*"
   echo "$SCENE_NAME: $*" >>"$LECTURE_STATE/problems"
   exit 1
 }
@@ -249,7 +359,29 @@ new_lines() {
 }
 
 wait_for_line() {
-  lecture_wait "$1 to print a line matching '$2'" has_new_line "$1" "$2"
+  lecture_wait "$(terminal_words "$1") to print a line like '$(regex_words "$2")'" has_new_line "$1" "$2"
+}
+
+# terminal_words NAME : what a terminal is called in the narration.
+terminal_words() {
+  case $1 in
+  server) echo "the server" ;;
+  shell) echo "the command in the shell pane" ;;
+  *) echo "$1" ;;
+  esac
+}
+
+# regex_words REGEX : a line that matches REGEX, as words ('^child pid .*
+# serves' is "child pid ... serves").
+regex_words() {
+  local text=$1
+  text=${text#^}
+  text=${text%\$}
+  text=${text//.\*/...}
+  text=${text//\[0-9\]\*/N}
+  text=${text//\[0-9\]+/N}
+  text=${text//\\/}
+  printf '%s' "$text"
 }
 
 # The terminal echoes what is typed: count the echoed line as seen, so that
@@ -276,7 +408,7 @@ prompt_back() {
 }
 
 wait_prompt() {
-  lecture_wait "the command in pane $1 to end" prompt_back "$1"
+  lecture_wait "the command in pane $1 to end (the shell's prompt to come back)" prompt_back "$1"
   PROMPTS[$1]=${#LINES[@]}
 }
 
@@ -289,41 +421,96 @@ STEP=0
 step() {
   local key=''
   STEP=$((STEP + 1))
-  refresh_view
+  prompt '[Enter: next, q: quit]' key
+  printf '%s' "$CLEAR_LINE"
+  narrate "$BOLD" "  > " "$*"
+}
+
+# hold TEXT : after a scene, whatever way it ended, its panes stay as they
+# are until the next key (or LECTURE_STEP_SECONDS): the class sees the last
+# step's result. TEXT says what comes next.
+hold() {
+  local key=''
+  STEP=999
+  prompt "[Enter: $1, q: quit]" key
+  printf '%s' "$CLEAR_LINE"
+}
+
+# prompt TEXT VAR : refresh the view, show the step in the status line,
+# snapshot the panes (LECTURE_SNAPSHOTS), show TEXT and read a key into VAR
+# (q quits). Keys pressed before the prompt shows are dropped (a q among
+# them still quits): a key is one step, however long the last step took.
+prompt() {
+  local -n pressed=$2
+  local dropped
+  if ((STEP == 999)) || [[ $SCENE_NUMBER == end ]]; then refresh_view soft; else refresh_view; fi
   STATUS=(set -q status-right "#[bold]$LAB#[default] scene $SCENE_NUMBER/$SCENE_COUNT, step $STEP ")
+  ((STEP == 999)) && STATUS=(set -q status-right "#[bold]$LAB#[default] scene $SCENE_NUMBER/$SCENE_COUNT, over ")
   [[ $SCENE_NUMBER == end ]] && STATUS=(set -q status-right "#[bold]$LAB#[default] the end ")
   if [[ -n ${LECTURE_SNAPSHOTS:-} ]]; then
     snapshot # (it sets the status line too: one tmux command the less)
   else
     tmux "${STATUS[@]}"
   fi
+  while read -rsn1 -t 0.01 dropped 2>/dev/null; do
+    [[ $dropped == q ]] && exit "$LECTURE_QUIT"
+  done
   if [[ -n ${LECTURE_STEP_SECONDS:-} ]]; then
-    printf '%s  [%ss; Enter: now, q: quit]%s' "$DIM" "$LECTURE_STEP_SECONDS" "$PLAIN"
-    read -rsn1 -t "$LECTURE_STEP_SECONDS" key
+    printf '%s  [%ss; %s%s' "$DIM" "$LECTURE_STEP_SECONDS" "${1#[}" "$PLAIN"
+    read -rsn1 -t "$LECTURE_STEP_SECONDS" pressed
   else
-    printf '%s  [Enter: next, q: quit]%s' "$DIM" "$PLAIN"
-    read -rsn1 key
+    printf '%s  %s%s' "$DIM" "$1" "$PLAIN"
+    read -rsn1 pressed
   fi
-  [[ $key == q ]] && exit "$LECTURE_QUIT"
-  printf '%s  %s> %s%s\n' "$CLEAR_LINE" "$BOLD" "$*" "$PLAIN"
+  [[ $pressed == q ]] && exit "$LECTURE_QUIT"
+  return 0
 }
 
 # snapshot : what every pane shows, into $LECTURE_STATE/snapshots/ (tests
-# read these; LECTURE_SNAPSHOTS=1).
+# read these; LECTURE_SNAPSHOTS=1), and where each pane is: "=== layout ==="
+# then a line "NAME WIDTH HEIGHT LEFT TOP WINDOW" per pane.
 snapshot() {
-  local file name args=()
-  file=$(printf '%s/snapshots/%02d-%03d' "$LECTURE_STATE" "$SCENE_NUMBER" "$STEP")
-  [[ $SCENE_NUMBER == end ]] && file=$LECTURE_STATE/snapshots/end
-  args=("${STATUS[@]}" \; display -p "=== narration ===" \; capture-pane -p -J -t "$NARRATION_PANE")
-  for name in "${!PANE_ID[@]}"; do
-    args+=(\; display -p "=== $name ===" \; capture-pane -p -J -t "${PANE_ID[$name]}")
-  done
+  local file id name args=()
+  if [[ $SCENE_NUMBER == end ]]; then
+    file=$LECTURE_STATE/snapshots/end
+  else
+    printf -v file '%s/snapshots/%02d-%03d' "$LECTURE_STATE" "$SCENE_NUMBER" "$STEP"
+  fi
+  args=("${STATUS[@]}" \; display -p "=== layout ===" \;
+    list-panes -s -F '#{@name} #{pane_width} #{pane_height} #{pane_left} #{pane_top} #{window_index}' \;
+    display -p "=== narration ===" \; capture-pane -p -J -t "$NARRATION_PANE")
+  while read -r id name; do
+    [[ -z $name || $id == "$NARRATION_PANE" ]] && continue
+    args+=(\; display -p "=== $name ===" \; capture-pane -p -J -t "$id")
+  done <<<"$(tmux list-panes -s -F '#{pane_id} #{@name}')"
   tmux "${args[@]}" >"$file"
 }
 
 # --- the scene functions (see tests/scenes/lib.bash for what each means) ---
 
-say() { printf '  %s# %s%s\n' "$BOLD" "$*" "$PLAIN"; }
+say() { narrate "$BOLD" "  # " "$*"; }
+
+# narrate COLOUR LEAD TEXT : TEXT in the narration pane, in COLOUR (an
+# escape sequence, or nothing), wrapped at words to the pane's width; LEAD
+# ("  # ") starts the first line, as many spaces the others.
+narrate() {
+  local colour=$1 lead=$2 width=80 word line='' words=()
+  # Split at each space (runs of spaces kept, as typed), and no glob.
+  IFS=$'\x1f' read -r -a words <<<"${3// /$'\x1f'}"
+  read -r _ width 2>/dev/null < <(stty size 2>/dev/null)
+  width=$((width - ${#lead} - 1))
+  ((width >= 20)) || width=20
+  for word in "${words[@]}"; do
+    if [[ -n $line && -n $word ]] && ((${#line} + 1 + ${#word} > width)); then
+      printf '%s%s%s%s\n' "$colour" "$lead" "$line" "$PLAIN"
+      lead=${lead//?/ }
+      line=$word
+    else
+      line+=${line:+ }$word
+    fi
+  done
+  printf '%s%s%s%s\n' "$colour" "$lead" "$line" "$PLAIN"
+}
 
 mask() { :; } # real numbers in a lecture
 
@@ -357,15 +544,23 @@ live_view() {
   refresh_view
 }
 
-# refresh_view : poke the view and wait for a drawing that started after
-# the poke: the view shows what the last step did before the next begins.
+# refresh_view [soft] : poke the view and wait for a drawing that started
+# after the poke: the view shows what the last step did before the next
+# begins. soft (after a scene): if the view is slow, go on without it.
 refresh_view() {
-  local since=$EPOCHREALTIME fd
+  local since=$EPOCHREALTIME fd i
   [[ -p $SCENE_TMP/view.target.wake ]] || return 0
   exec {fd}<>"$SCENE_TMP/view.target.wake"
   echo >&"$fd"
   exec {fd}>&-
-  lecture_wait "the live view to redraw" drawn_since "${since/[.,]/}"
+  if [[ ${1:-} == soft ]]; then
+    for ((i = 0; i < 100; i++)); do
+      drawn_since "${since/[.,]/}" && return 0
+      pause
+    done
+    return 0
+  fi
+  lecture_wait "the live view (the pane called view) to redraw" drawn_since "${since/[.,]/}"
 }
 
 drawn_since() {
@@ -473,6 +668,7 @@ run_in() {
   wait_prompt "$1"
 }
 
+# await COMMAND [WORDS] : WORDS say what COMMAND checks (scenes give them).
 await() {
-  lecture_wait "$1" eval "$1 >/dev/null 2>&1"
+  lecture_wait "${2:-"this command to succeed: $1"}" eval "$1 >/dev/null 2>&1"
 }

@@ -34,8 +34,10 @@
 #   run_in NAME 'COMMAND'  type COMMAND at NAME's shell prompt and run it in
 #                     the scene's own shell, as a shell builtin would be
 #                     (ulimit -n, say: it applies to what NAME runs next)
-#   await 'COMMAND'   wait (silently) until COMMAND succeeds, e.g. until a
-#                     socket shows up in ss; the scene fails after 10 s
+#   await 'COMMAND' [WORDS]  wait (silently) until COMMAND succeeds, e.g.
+#                     until a socket shows up in ss; the scene fails after
+#                     10 s. WORDS say what it waits for ("B's 7 bytes to wait
+#                     unread"): make lecture shows them when a wait drags on
 #   mask REAL SHOWN   in handouts, show the word REAL (a pid, say) as SHOWN
 #
 # The same scenes drive make lecture (tests/lecture/lib.bash implements these

@@ -17,7 +17,7 @@ server_log 'closed$'
 finish B
 server_log 'closed$'
 mask_children
-await "[ \$(ps -o stat= --ppid \$SERVER_PID | grep -c Z) = 2 ]"
+await "[ \$(ps -o stat= --ppid \$SERVER_PID | grep -c Z) = 2 ]" "the server's two children to be zombies"
 show "ps -o pid,ppid,stat,cmd --ppid \$SERVER_PID | awk '{ \$1 = \$1; print }'"
 say "When the server exits, its zombies are adopted, and reaped at once."
 children=$(sed -n 's/^child pid \([0-9]*\) .*/\1/p' "$SCENE_TMP/server.out" | paste -sd,)

@@ -13,7 +13,7 @@ client_log B '^TWO$'
 say "C connects too, but no worker is free to accept() it:"
 client C localhost '$PORT'
 typed C "three"
-await "ss -Htn state established \"( sport = :\$PORT )\" | grep -q '^6 '"
+await "ss -Htn state established \"( sport = :\$PORT )\" | grep -q '^6 '" "C's 6 bytes to wait unread in its connection (ss)"
 say "C waits in the listening socket's queue (Recv-Q 1), its bytes unread."
 show "ss -Htn state listening state established \"( sport = :\$PORT )\" | sort -k1,1r | awk '{ print \$1, \$2, \$4, \$5 }'"
 say "When A leaves, its worker goes back to accept() and takes C."

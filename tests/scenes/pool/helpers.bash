@@ -14,7 +14,7 @@ NEXT_WORKER_PID=4001
 declare -A MASKED_PID
 
 pool_ready() {
-  await "(( \$(grep -c '^worker pid [0-9]* started\$' \"\$SCENE_TMP/server.out\") >= $1 ))"
+  await "(( \$(grep -c '^worker pid [0-9]* started\$' \"\$SCENE_TMP/server.out\") >= $1 ))" "the server to start its $1 worker(s)"
   new_lines server
   mask_pids
 }

@@ -8,6 +8,6 @@ say "A leaves: its child exits, SIGCHLD arrives, the handler reaps it."
 finish A
 server_log 'reaped child pid'
 say "No zombie is left: ps lists no child of the server."
-await "[ -z \"\$(ps -o pid= --ppid \$SERVER_PID)\" ]"
+await "[ -z \"\$(ps -o pid= --ppid \$SERVER_PID)\" ]" "the server to have no child left"
 show "ps -o pid,ppid,stat,cmd --ppid \$SERVER_PID | awk '{ \$1 = \$1; print }'"
 stop

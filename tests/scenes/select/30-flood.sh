@@ -6,7 +6,7 @@ start_in F 'head -c 100M /dev/zero > /dev/tcp/127.0.0.1/$PORT'
 server_log '^connection from'
 say "Wait until the server's buffer for F is full and it stops reading F:"
 say "F's bytes pile up unread in the kernel, F's send() blocks, not ours."
-await "ss -Htn state established '( sport = :$PORT )' | awk '\$1 > 0 && \$2 > 0 { ok = 1 } END { exit !ok }'"
+await "ss -Htn state established '( sport = :$PORT )' | awk '\$1 > 0 && \$2 > 0 { ok = 1 } END { exit !ok }'" "F's bytes to pile up unread on both ends of its connection (ss)"
 client A localhost '$PORT'
 typed A "still served"
 client_log A '^still served$'

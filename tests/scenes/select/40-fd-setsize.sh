@@ -17,11 +17,11 @@ client_program C ../../tests/tools/peer hold 127.0.0.1 '$PORT' "$crowd"
 client_log C '^holding'
 say "Descriptors 0 to 6 are the server's own, 7 to 1023 hold 1017 clients;"
 say "the last 3 connections would need descriptor 1024: refused and closed."
-await '(($(refused) == 3))'
+await '(($(refused) == 3))' "the server to refuse 3 connections"
 server_log '^refused'
 show 'ls /proc/$SERVER_PID/fd | wc -l'
 say "When C lets go, the server has room again."
 finish C
-await '(($(ls /proc/$SERVER_PID/fd | wc -l) == own))'
+await '(($(ls /proc/$SERVER_PID/fd | wc -l) == own))' "the server to close every client's descriptor"
 show "echo 'room again' | ./client localhost \$PORT"
 stop

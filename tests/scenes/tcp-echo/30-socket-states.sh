@@ -15,6 +15,6 @@ server_log 'closed$'
 # these port numbers may still linger in TIME-WAIT; show only A's, named by
 # both of its ports.
 A_PORT=$(sed -n 's/^connection from .* port \([0-9]*\)$/\1/p' "$SCENE_TMP/server.out")
-await "ss -Htan state time-wait \"( sport = :$A_PORT and dport = :\$PORT )\" | grep -q ."
+await "ss -Htan state time-wait \"( sport = :$A_PORT and dport = :\$PORT )\" | grep -q ." "A's end of the connection to reach TIME-WAIT"
 show "ss -Htan \"( sport = :$A_PORT and dport = :\$PORT )\" | awk '{ print \$1, \$4, \$5 }'"
 stop

@@ -13,6 +13,6 @@ capture_packets 10
 # Trimmed: window sizes, TCP options (timestamps change every run) and the
 # random initial sequence numbers of the handshake.
 capture_stop 's/, win [0-9]+//; s/, options \[[^]]*\]//; s/(Flags \[S\.?\]), seq [0-9]+/\1/; s/(Flags \[S\.\]), ack [0-9]+/\1/'
-await "ss -Htan state time-wait \"( sport = :$CLIENT_PORT and dport = :\$PORT )\" | grep -q ."
+await "ss -Htan state time-wait \"( sport = :$CLIENT_PORT and dport = :\$PORT )\" | grep -q ." "the client's end of the connection to reach TIME-WAIT"
 show "ss -Htan \"( sport = :$CLIENT_PORT and dport = :\$PORT )\" | awk '{ print \$1, \$4, \$5 }'"
 stop

@@ -40,11 +40,11 @@ capture_start() {
   CAPTURE_PID=$!
   # shellcheck disable=SC2034,SC2154 # lib.bash reads TERMINAL_PID; wire is a key
   TERMINAL_PID[wire]=$CAPTURE_PID # killed by scene_cleanup if the scene fails
-  await "grep -q '^listening on' '$SCENE_TMP/wire.err'"
+  await "grep -q '^listening on' '$SCENE_TMP/wire.err'" "tcpdump to start capturing"
 }
 
 capture_packets() {
-  await "(( \$(wc -l <'$SCENE_TMP/wire.out') >= $1 ))"
+  await "(( \$(wc -l <'$SCENE_TMP/wire.out') >= $1 ))" "tcpdump to capture $1 packets"
 }
 
 capture_stop() {

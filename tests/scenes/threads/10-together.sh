@@ -24,6 +24,6 @@ finish A
 server_log '^client #1 left'
 finish C
 server_log '^client #3 left'
-await "grep -q 'Threads:.1\$' /proc/\$SERVER_PID/status"
+await "grep -q 'Threads:.1\$' /proc/\$SERVER_PID/status" "the server to be down to its main thread"
 show "grep Threads /proc/\$SERVER_PID/status"
 stop

@@ -12,7 +12,7 @@ server_log '^client #2 '
 stop
 say "The clients' ends are in CLOSE-WAIT: the other end has closed, this one"
 say "not yet. A and B are blocked reading the keyboard and have not noticed."
-await "[[ \$(ss -Htn state close-wait \"( dport = :\$PORT )\" | wc -l) == 2 ]]"
+await "[[ \$(ss -Htn state close-wait \"( dport = :\$PORT )\" | wc -l) == 2 ]]" "both clients' ends to reach CLOSE-WAIT"
 show "ss -Htn \"( dport = :\$PORT )\" | awk '{ print \$1, \$5 }'"
 finish A
 finish B

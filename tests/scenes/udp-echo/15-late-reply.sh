@@ -3,7 +3,7 @@ server
 client A -t 300 localhost '$PORT'
 say "Freeze the server: the first line gets no echo in time."
 show "kill -STOP \$SERVER_PID"
-await "grep -q '^State:.*T' /proc/\$SERVER_PID/status" # stopped, not just signalled
+await "grep -q '^State:.*T' /proc/\$SERVER_PID/status" "the server to be stopped (state T)" # stopped, not just signalled
 typed A "first"
 client_log A 'no reply within 300 ms$'
 say "Thaw it: the server echoes 'first' now, too late for the client."

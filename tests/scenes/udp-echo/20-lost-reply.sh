@@ -1,7 +1,7 @@
 say "Freeze the server (SIGSTOP): it is still there, but it answers nobody."
 server
 show "kill -STOP \$SERVER_PID"
-await "grep -q '^State:.*T' /proc/\$SERVER_PID/status" # stopped, not just signalled
+await "grep -q '^State:.*T' /proc/\$SERVER_PID/status" "the server to be stopped (state T)" # stopped, not just signalled
 show "printf 'anyone there?\n' | ./client -t 500 localhost \$PORT; echo \"exit status \$?\""
 say "The datagram was not lost: it waits in the frozen server's receive queue."
 show "ss -Hunl \"( sport = :\$PORT )\" | awk '{ print \"Recv-Q\", \$2, \"on\", \$4 }'"
