@@ -46,6 +46,12 @@ handouts:
 lecture:
 	@LECTURE_STEP_SECONDS='$(AUTO)' LECTURE_SCENES='$(SCENES)' exec tests/lecture/run '$(LAB)'
 
+# make grade LAB=x SUBMISSIONS=DIR [OUT=DIR] [EXERCISE=N] [JOBS=N]: a class's
+# submissions built and tested, each in a sandbox (see tests/grade/README.md).
+grade:
+	@LAB='$(LAB)' SUBMISSIONS='$(SUBMISSIONS)' OUT='$(OUT)' EXERCISE='$(EXERCISE)' JOBS='$(JOBS)' \
+	  WERROR='$(WERROR)' CC='$(CC)' tests/grade/grade
+
 format:
 	clang-format -i $(C_SOURCES)
 
@@ -62,7 +68,9 @@ help:
 	@echo 'make handouts     the handouts as web pages, diagrams drawn: open handouts/html/index.html'
 	@echo 'make lecture LAB=tcp-echo  play a lab live in tmux panes, a step per key'
 	@echo '                  (AUTO=2: a step every 2 s; SCENES="10 30": some scenes)'
+	@echo 'make grade LAB=tcp-echo SUBMISSIONS=DIR  grade a class, each submission sandboxed'
+	@echo '                  (OUT=DIR, EXERCISE=N, JOBS=N; see tests/grade/README.md)'
 	@echo 'make format       format the C sources with clang-format'
 	@echo 'make clean        remove everything the build made'
 
-.PHONY: all check demo transcripts bench handouts lecture format clean help $(BUILD_DIRS)
+.PHONY: all check demo transcripts bench handouts lecture grade format clean help $(BUILD_DIRS)

@@ -1,0 +1,210 @@
+#!/usr/bin/env bats
+# make grade (tests/grade/): a small class of tcp-echo submissions made from
+# the lab itself (the committed lab, two lesson mutants, one that does not
+# compile, one that writes outside its folder and leaves a process behind, a
+# fork bomb, one that spins) is graded with JOBS=2; each grade is what its
+# code earns, the outputs are well-formed, and nothing escaped the sandbox or
+# was left running. Then tests/grade/run_autograder against a fake
+# Gradescope layout, graded as exercise 3.
+
+load helpers
+
+GRADE="$ROOT/tests/grade/grade"
+
+# submission NAME [PATCH] : a folder of the class holding the lab's sources
+# (PATCH, a lesson of tests/lessons/tcp-echo, applied with patch).
+submission() {
+  local dir=$CLASS_SRC/$1
+  mkdir -p "$dir"
+  cp "$ROOT"/labs/tcp-echo/*.c "$dir/"
+  if [[ -n ${2:-} ]]; then
+    patch -s -d "$dir" -p1 <"$ROOT/tests/lessons/tcp-echo/$2.patch" || return 1
+  fi
+}
+
+# hostile NAME BODY : a submission whose server runs the C statements BODY
+# first thing in main() (fcntl.h and sys/stat.h included).
+hostile() {
+  submission "$1"
+  {
+    printf '#include <fcntl.h>\n#include <sys/stat.h>\n'
+    BODY=$2 awk '
+      /^int main\(/ { print "static void hostile(void)\n{\n" ENVIRON["BODY"] "\n}\n"; in_main = 1 }
+      { print }
+      in_main && /^\{$/ { print "    hostile();"; in_main = 0 }' "$ROOT/labs/tcp-echo/server.c"
+  } >"$CLASS_SRC/$1/server.c"
+}
+
+# grade_processes : every process still running a program of a sandbox's
+# scratch (/tmp/grade/...) or as one of the grader's uids.
+grade_processes() {
+  local dir cmd uid
+  for dir in /proc/[0-9]*; do
+    cmd=$(tr '\0' ' ' <"$dir/cmdline" 2>/dev/null) || continue
+    uid=$(awk '/^Uid:/ { print $2 }' "$dir/status" 2>/dev/null)
+    if [[ $cmd == */tmp/grade/* || ${uid:-0} -ge 1500000000 ]]; then
+      echo "${dir#/proc/} uid $uid: $cmd"
+    fi
+  done
+}
+
+# valid_json FILE, valid_xml FILE : well-formed, or fail saying why.
+valid_json() {
+  if command -v node >/dev/null; then
+    node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$1"
+  else
+    python3 -m json.tool "$1" >/dev/null
+  fi || fail "$1 is not valid JSON"
+}
+valid_xml() {
+  if command -v xmllint >/dev/null; then
+    xmllint --noout "$1"
+  else
+    python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$1"
+  fi || fail "$1 is not well-formed XML"
+}
+
+# csv_row STUDENT : that student's row of grades.csv.
+csv_row() { grep "^$1," "$OUT/grades.csv"; }
+
+setup() {
+  CLASS_SRC=$BATS_TEST_TMPDIR/src
+  CLASS=$BATS_TEST_TMPDIR/class
+  OUT=$BATS_TEST_TMPDIR/out
+  mkdir -p "$CLASS_SRC" "$CLASS"
+  TOKEN=escaped-$$-$RANDOM
+}
+
+teardown() {
+  rm -f "$ROOT/$TOKEN" "${HOME:-/nonexistent}/$TOKEN" "/tmp/$TOKEN" "/var/tmp/$TOKEN" "/dev/shm/$TOKEN"
+}
+
+@test "make grade grades a class: the lab, two mutants, one that does not build, one that writes outside" {
+  submission lab
+  cp -R "$CLASS_SRC/lab" "$CLASS/lab"
+  # one-write, under labs/tcp-echo/ in a .tar.gz, with a changed common/labs.h
+  # and a test file of its own (both ignored and reported).
+  mkdir -p "$CLASS_SRC/one-write-tree/labs" "$CLASS_SRC/one-write-tree/common" "$CLASS_SRC/one-write-tree/tests"
+  submission one-write-tree/labs/tcp-echo one-write
+  echo '#error the grader used my labs.h' >"$CLASS_SRC/one-write-tree/common/labs.h"
+  echo '@test "always" { true; }' >"$CLASS_SRC/one-write-tree/tests/tcp-echo.bats"
+  tar -czf "$CLASS/one-write.tar.gz" -C "$CLASS_SRC/one-write-tree" .
+  # no-sigpipe-ignore, in a folder inside a .zip, with a Makefile of its own.
+  mkdir -p "$CLASS_SRC/zip"
+  submission zip/no-sigpipe no-sigpipe-ignore
+  printf 'server client:\n\techo my own rules >/tmp/%s\n' "$TOKEN" >"$CLASS_SRC/zip/no-sigpipe/Makefile"
+  (cd "$CLASS_SRC/zip" && zip -qr "$CLASS/no-sigpipe.zip" no-sigpipe)
+  submission broken
+  printf 'this is not C;\n' >>"$CLASS_SRC/broken/server.c"
+  cp -R "$CLASS_SRC/broken" "$CLASS/broken"
+  # Writes into the project, the home folder, the shared temporary folders,
+  # another submission and OUT; leaves a process that ignores SIGTERM and
+  # SIGHUP in a session of its own, as a daemon does (its output on
+  # /dev/null); then serves as the lab does.
+  local targets=("$ROOT/$TOKEN" "$ROOT/labs/tcp-echo/server.c" "${HOME:-/nonexistent}/$TOKEN"
+    "/tmp/$TOKEN" "/var/tmp/$TOKEN" "/dev/shm/$TOKEN" "$CLASS/lab/server.c" "$OUT/$TOKEN")
+  local list
+  list=$(printf '"%s", ' "${targets[@]}")
+  hostile escape "    static const char *const targets[] = { ${list%, } };
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+        int fd = open(targets[i], O_WRONLY | O_CREAT | O_APPEND, 0666);
+        if (fd >= 0) {
+            if (write(fd, \"escaped\\n\", 8) < 0) {}
+            close(fd);
+        }
+    }
+    if (fork() == 0) {
+        int null = open(\"/dev/null\", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        setsid();
+        signal(SIGTERM, SIG_IGN);
+        signal(SIGHUP, SIG_IGN);
+        for (;;) pause();
+    }"
+  cp -R "$CLASS_SRC/escape" "$CLASS/escape"
+  project_sum=$(cat "$ROOT"/labs/tcp-echo/*.c "$ROOT/common/labs.h" "$ROOT/tests/tcp-echo.bats" | cksum)
+  lab_sum=$(cksum <"$CLASS/lab/server.c")
+
+  run --separate-stderr timeout -k 5 600 make -s -C "$ROOT" grade LAB=tcp-echo SUBMISSIONS="$CLASS" OUT="$OUT" JOBS=2
+  assert_success
+  # The summary: a row per student, the hardest test first, the build error.
+  assert_line '| lab | ok | 27 | 0 | 0 | 27 / 27 |'
+  assert_line --regexp '^\| broken \| failed \| 0 \| 27 \| 0 \| 0 / 27 \|$'
+  assert_line --regexp "^- broken: \`server.c:[0-9]+:[0-9]+: error: "
+  hardest=$(sed -n '/^| test | passed by |$/ { n; n; p; q; }' <<<"$output")
+  [[ $hardest =~ ^\|\ (an\ echo\ held\ up|a\ client\ that\ leaves\ before).*\ \|\ 3\ of\ 5\ \|$ ]] || fail "hardest: $hardest"
+
+  assert_equal "$(head -n 1 "$OUT/grades.csv")" "student,build,warnings,passed,failed,flaky,skipped,score,max_score"
+  assert_equal "$(wc -l <"$OUT/grades.csv")" 6
+  assert_equal "$(csv_row lab | cut -d, -f2,4,5,8,9)" "ok,27,0,27,27"
+  assert_equal "$(csv_row broken | cut -d, -f2,4,5,8,9)" "failed,0,27,0,27"
+  # A mutant fails the test its lesson names, and that one only; a flaky
+  # result would count as passed.
+  for mutant in one-write no-sigpipe; do
+    assert_equal "$(csv_row "$mutant" | cut -d, -f5,8,9)" "1,26,27"
+  done
+  grep -q '<failure' "$OUT/one-write/junit.xml"
+  [[ $(grep -c '<failure' "$OUT/one-write/junit.xml") == 1 ]]
+  grep -B1 '<failure' "$OUT/one-write/junit.xml" | grep -q 'name="an echo held up while the server is stopped'
+  grep -q 'name="a client that leaves before its echo is written does not kill the server"><failure' "$OUT/no-sigpipe/junit.xml"
+  # What a student sends beyond the lab's sources is ignored, and said so.
+  grep -qx 'ignored: common/labs.h' "$OUT/one-write/log.txt"
+  grep -qx 'ignored: tests/tcp-echo.bats' "$OUT/one-write/log.txt"
+  grep -q '^ignored: Makefile (differs' "$OUT/no-sigpipe/log.txt"
+  grep -q "error: " "$OUT/broken/log.txt"
+  # The one that wrote outside its folder earned every point, and escaped nowhere.
+  assert_equal "$(csv_row escape | cut -d, -f4,8,9)" "27,27,27"
+  for target in "${targets[@]}"; do
+    [[ $target == */server.c ]] && continue
+    [[ ! -e $target ]] || fail "a submission wrote $target"
+  done
+  assert_equal "$(cat "$ROOT"/labs/tcp-echo/*.c "$ROOT/common/labs.h" "$ROOT/tests/tcp-echo.bats" | cksum)" "$project_sum"
+  assert_equal "$(cksum <"$CLASS/lab/server.c")" "$lab_sum"
+  assert_equal "$(grade_processes)" ""
+  # Every student's results, well-formed.
+  for student in lab one-write no-sigpipe broken escape; do
+    valid_json "$OUT/$student/results.json"
+    valid_xml "$OUT/$student/junit.xml"
+    [[ -s $OUT/$student/log.txt ]]
+  done
+  grep -q '"score": 26,' "$OUT/one-write/results.json"
+  grep -q '"status": "failed"' "$OUT/one-write/results.json"
+}
+
+@test "make grade stops a fork bomb and a server that spins, and leaves nothing running" {
+  hostile bomb "    if (fork() == 0)
+        for (;;)
+            fork();"
+  hostile spin "    for (volatile unsigned long i = 0;; i++) {}"
+  cp -R "$CLASS_SRC/bomb" "$CLASS_SRC/spin" "$CLASS/"
+  local start=$SECONDS
+  run --separate-stderr timeout -k 5 120 "$GRADE" LAB=tcp-echo SUBMISSIONS="$CLASS" OUT="$OUT" JOBS=2 \
+    GRADE_SECONDS=40 GRADE_NPROC=200
+  assert_success
+  ((SECONDS - start < 90)) || fail "grading took $((SECONDS - start)) s"
+  for student in bomb spin; do
+    row=$(csv_row "$student")
+    [[ $(cut -d, -f2 <<<"$row") == ok ]] || fail "$row"
+    (($(cut -d, -f8 <<<"$row") < 27)) || fail "$student earned every point: $row"
+    grep -q "the submission's 40 s" "$OUT/$student/log.txt"
+    valid_json "$OUT/$student/results.json"
+  done
+  assert_equal "$(grade_processes)" ""
+}
+
+@test "run_autograder grades one submission in a Gradescope layout, against exercise 3" {
+  local root=$BATS_TEST_TMPDIR/autograder
+  mkdir -p "$root/submission" "$root/results"
+  CLASS_SRC=$root/submission
+  submission . forget-sigpipe
+  AUTOGRADER_ROOT=$root LAB=tcp-echo EXERCISE=3 run --separate-stderr timeout -k 5 300 "$ROOT/tests/grade/run_autograder"
+  assert_success
+  valid_json "$root/results/results.json"
+  # 27 tests and the exercise's own check; the test the exercise breaks must fail.
+  grep -q '"score": 28,' "$root/results/results.json"
+  grep -q '"name": "a client that leaves before its echo is written does not kill the server", "score": 1, "max_score": 1, "status": "passed", "output": "fails, as exercise 3 says it must"' "$root/results/results.json"
+  grep -q '"name": "forget-sigpipe-check.bats: head -c 100000' "$root/results/results.json"
+  assert_output --partial '| submission | ok | 28 | 0 | 0 | 28 / 28 |'
+}
