@@ -10,6 +10,11 @@
 load helpers
 
 GRADE="$ROOT/tests/grade/grade"
+# A class takes minutes on a busy machine; each command below has its own
+# timeout, and the test's watchdog (tests/helpers.bash) a longer one.
+# shellcheck disable=SC2034 # read by the watchdog of tests/helpers.bash
+TEST_DEADLINE=900
+eval "helpers_$(declare -f teardown)"
 
 # submission NAME [PATCH] : a folder of the class holding the lab's sources
 # (PATCH, a lesson of tests/lessons/tcp-echo, applied with patch).
@@ -61,6 +66,7 @@ valid_xml() {
 csv_row() { grep "^$1," "$OUT/grades.csv"; }
 
 setup() {
+  start_watchdog
   CLASS_SRC=$BATS_TEST_TMPDIR/src
   CLASS=$BATS_TEST_TMPDIR/class
   OUT=$BATS_TEST_TMPDIR/out
@@ -70,6 +76,7 @@ setup() {
 
 teardown() {
   rm -f "$ROOT/$TOKEN" "${HOME:-/nonexistent}/$TOKEN" "/tmp/$TOKEN" "/var/tmp/$TOKEN" "/dev/shm/$TOKEN"
+  helpers_teardown
 }
 
 @test "make grade grades a class: the lab, two mutants, one that does not build, one that writes outside" {
@@ -120,7 +127,7 @@ teardown() {
   project_sum=$(cat "$ROOT"/labs/tcp-echo/*.c "$ROOT/common/labs.h" "$ROOT/tests/tcp-echo.bats" | cksum)
   lab_sum=$(cksum <"$CLASS/lab/server.c")
 
-  run --separate-stderr timeout -k 5 600 make -s -C "$ROOT" grade LAB=tcp-echo SUBMISSIONS="$CLASS" OUT="$OUT" JOBS=2
+  run --separate-stderr timeout -k 5 800 make -s -C "$ROOT" grade LAB=tcp-echo SUBMISSIONS="$CLASS" OUT="$OUT" JOBS=2
   assert_success
   # The summary: a row per student, the hardest test first, the build error.
   assert_line '| lab | ok | 27 | 0 | 0 | 27 / 27 |'

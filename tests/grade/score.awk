@@ -2,10 +2,10 @@
 # runs (tests/grade/grade calls it). Arguments: the TAP files K.tap and
 # K.rerun.tap of every bats file K of the plan. Variables: student, lab,
 # exercise, build (ok|warnings|failed|missing|timeout), warnings, expected
-# (the tests of file 1 that must fail), either (those that may fail or pass),
-# tests ("K<tab>points<tab>name" for
-# every test), plan (the bats files), dest (where results.json, junit.xml go;
-# log.txt gets the failing tests' output appended), buildlog, timeouts.
+# (the tests of file 1 that must fail), either (those that may fail or
+# pass), tests ("K<tab>points<tab>name" for every test), plan (the bats
+# files), dest (where results.json, junit.xml go; log.txt gets the failing
+# tests' output appended), buildlog, timeouts.
 #
 # A test passes when its outcome is the expected one (must fail: fails;
 # otherwise: passes). One whose first outcome is not that, but whose re-run's
