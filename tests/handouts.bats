@@ -187,7 +187,7 @@ exercises() {
   workers=$(pgrep -P "$SERVER_PID")
   asleep() { local w; for w in $workers; do [[ $(proc_state "$w") == S ]] || return 1; done; }
   cd "$BATS_TEST_TMPDIR"
-  for round in 1 2 3; do
+  for _ in 1 2 3; do
     eventually asleep
     eval "${save//\$(pgrep -P P)/\$(pgrep -P $SERVER_PID)}"
     assert_equal "$(wc -l <before)" 20 # one line per worker: the pattern matches one field only
@@ -234,4 +234,60 @@ exercises() {
         fail "$(basename "$handout")'s diagram names $call(), which labs/$lab never calls"
     done
   done
+}
+
+# profile_block : the lines after 09's <!-- profile: --> comment, to the end of its table.
+profile_block() {
+  awk '/^<!-- profile: / { on = 1; next } on && /^\|/ { table = 1 } on && table && !/^\|/ { exit } on' \
+    "$ROOT/handouts/09-bench.md"
+}
+
+# profile_cell ROW COLUMN : a cell of 09's per-connection table (columns from 1).
+profile_cell() {
+  profile_block | sed -n '/^| design /,$p' |
+    awk -F' \\| ' -v row="$1" -v col="$2" '{ sub(/^\| /, ""); sub(/ \|$/, "") } $1 == row { print $col }'
+}
+
+@test "09 quotes its per-connection counts from tests/bench/profile's output, figure by figure" {
+  handout=$ROOT/handouts/09-bench.md
+  block=$(profile_block)
+  [[ -n $block ]] || fail "09 has no <!-- profile: --> block"
+  # The block's two header lines are the ones the script prints.
+  intro=$(grep -F 'echo "Per connection, counted by the kernel' "$ROOT/tests/bench/profile" |
+    sed 's/^echo "//; s/"$//; s/\$CLIENTS/2/; s/\$CONNS/500/')
+  assert_equal "$(sed -n 1p <<<"$block")" "$intro"
+  header=$(grep -F 'echo "| design |' "$ROOT/tests/bench/profile" | sed 's/^echo "//; s/"$//')
+  assert_equal "$(sed -n 3p <<<"$block")" "$header"
+  # Every figure the prose quotes is the table's. Columns: design, connections,
+  # context switches, page faults, futex calls, select calls.
+  assert_equal "$(profile_cell 'fork per connection' 4)" 30.4
+  grep -qF '30.4 page faults per connection' "$handout"
+  assert_equal "$(profile_cell 'prethreaded pool' 3)" 4.6
+  assert_equal "$(profile_cell 'prethreaded pool' 5)" 5.5
+  grep -qF '4.6 context switches and 5.5 `futex` calls per' "$handout"
+  assert_equal "$(profile_cell iterative 3)" 1.2
+  assert_equal "$(profile_cell iterative 5)" 0.0
+  assert_equal "$(profile_cell 'prefork pool' 3)" 1.1
+  grep -qF 'against 1.2 switches and no `futex` call for the iterative' "$handout"
+  assert_equal "$(profile_cell 'select, 1000 idle' 6)" 1.1
+  assert_equal "$(profile_cell select 6)" 1.2
+  grep -qF '(1.1 with them and
+1.2 without' <<<"$(cat "$handout")"
+}
+
+@test "tests/bench/profile counts what 09 says each design does per connection" {
+  perf stat -e context-switches -o /dev/null -- true 2>/dev/null || skip "needs perf stat, as root or with perf_event_paranoid <= 1"
+  command -v strace >/dev/null || skip "needs strace"
+  BENCH_PROFILE_CONNS=50 BENCH_DESIGNS="iterative fork prethread" run timeout 300 "$ROOT/tests/bench/profile"
+  assert_success
+  cell() { awk -F' \\| ' -v row="$1" -v col="$2" '{ sub(/^\| /, ""); sub(/ \|$/, "") } $1 == row { print $col }' <<<"$output"; }
+  assert_equal "$(cell iterative 2)" 100
+  # fork per connection: page faults on every connection (copy-on-write), the others none
+  awk -v f="$(cell 'fork per connection' 4)" -v i="$(cell iterative 4)" 'BEGIN { exit !(f >= 10 && i < 1) }' ||
+    fail "page faults per connection: fork $(cell 'fork per connection' 4), iterative $(cell iterative 4)"
+  # the prethreaded pool's handoff: futex calls and more switches than the iterative server
+  awk -v f="$(cell 'prethreaded pool' 5)" -v i="$(cell iterative 5)" 'BEGIN { exit !(f >= 2 && i == 0) }' ||
+    fail "futex calls per connection: prethreaded $(cell 'prethreaded pool' 5), iterative $(cell iterative 5)"
+  awk -v p="$(cell 'prethreaded pool' 3)" -v i="$(cell iterative 3)" 'BEGIN { exit !(p > i + 1) }' ||
+    fail "context switches per connection: prethreaded $(cell 'prethreaded pool' 3), iterative $(cell iterative 3)"
 }
