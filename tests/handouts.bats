@@ -299,3 +299,12 @@ profile_cell() {
   awk -v p="$(cell 'prethreaded pool' 3)" -v i="$(cell iterative 3)" 'BEGIN { exit !(p > i + 1) }' ||
     fail "context switches per connection: prethreaded $(cell 'prethreaded pool' 3), iterative $(cell iterative 3)"
 }
+
+@test "no line of a Mermaid diagram has a semicolon (Mermaid ends a statement there)" {
+  # A ';' in an arrow's text cuts the line in two, and the diagram is not
+  # drawn at all (tests/html.bats sees it, where Chromium is installed).
+  for handout in "$ROOT"/handouts/*.md; do
+    found=$(awk '/^```mermaid$/ { on = 1; next } /^```$/ { on = 0 } on && /;/ { print FILENAME ":" FNR ": " $0 }' "$handout")
+    [[ -z $found ]] || fail "$found"
+  done
+}
