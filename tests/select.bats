@@ -386,9 +386,9 @@ release_holder() {
 }
 
 @test "an unknown host exits 1 and says so" {
-  run "$CLIENT" no-such-host.invalid 50000 </dev/null
+  run "$CLIENT" no-such-host.invalid 5400 </dev/null
   assert_failure 1
-  assert_output --partial "client: no-such-host.invalid port 50000: "
+  assert_output --partial "client: no-such-host.invalid port 5400: "
 }
 
 @test "a client that resets its connection leaves the server serving" {

@@ -16,8 +16,8 @@
  * Try it:  ./server                      in one terminal
  *          ./client -c 50                in a second: 50 connections closed
  *                                        at once, 50 "reaped" lines, no Z
- *          ps -A -o pid,ppid,stat,comm | grep server     no Z (Linux only:
- *                                        ps --ppid PID, PID the server's pid)
+ *          ps -o pid,stat,cmd --ppid P   no Z (P: the pid in the server's
+ *                                        first line; --ppid is Linux's ps)
  *
  * Usage:   server [-b ADDR] [-q] [PORT]      (default 127.0.0.1 port 5200)
  */

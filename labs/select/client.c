@@ -12,10 +12,10 @@
  * with shutdown(SHUT_WR): "I will send no more". The server echoes what is
  * still on its way and then closes; the client prints it all and exits 0.
  *
- * Try it:  ./client                     talk to localhost port 50000
+ * Try it:  ./client                     talk to localhost port 5400
  *          seq 100000 | ./client        the replies overlap the sending
  *
- * Usage:   client [HOST [PORT]]         (default localhost 50000)
+ * Usage:   client [HOST [PORT]]         (default localhost 5400)
  *
  * Where the C differs from the Python: the notes' client still waits for
  * each reply in turn; this one never waits on one thing while the other is
@@ -35,7 +35,7 @@
 #include <unistd.h>
 
 #define DEFAULT_HOST "localhost"
-#define DEFAULT_PORT "50000"
+#define DEFAULT_PORT "5400"
 /* Typed bytes waiting to be sent. While it is full, stdin is not read, so
    a fast input (a pipe) never outruns a slow connection. */
 #define SEND_BUFFER_SIZE 65536

@@ -23,7 +23,7 @@
  *          ./client            in two or three others: all are served at once
  *          press Enter in the server's terminal to stop it
  *
- * Usage:   server [-b ADDR] [-q] [PORT]      (default 127.0.0.1 port 50000)
+ * Usage:   server [-b ADDR] [-q] [PORT]      (default 127.0.0.1 port 5400)
  *
  * Where the C differs from the Python: the notes' server blocks in send()
  * and in sys.stdin.readline(); here nothing in the loop waits for a client
@@ -44,7 +44,7 @@
 #include <unistd.h>
 
 #define DEFAULT_ADDR "127.0.0.1"
-#define DEFAULT_PORT "50000"
+#define DEFAULT_PORT "5400"
 /* The most echo a client may have waiting to be sent. While its buffer is
    full the server stops reading from that client, so the kernel's buffers
    fill and TCP flow control makes the client wait, not the server. */
