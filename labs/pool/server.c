@@ -7,12 +7,12 @@
  * every new connection to exactly one of them. The parent only supervises: it
  * replaces a worker that dies and, on SIGINT or SIGTERM, stops them all.
  * -m thread: N worker threads wait on a condition variable; the main thread
- * accepts and hands each connection to a free worker through a one-slot
- * mailbox, and waits while all N are busy.
+ * accepts and hands each connection to a worker through a mailbox, a ring
+ * of N slots, and waits while all N slots are full.
  * Either way at most N clients are served at once; the next one waits (in
- * the kernel's accept queue, or in the main thread's hand) until a worker is
- * free. Notes 004 "Pool based services" (both examples) and 000 (threads and
- * processes sharing accept()).
+ * the kernel's accept queue, or in the thread pool's ring) until a worker
+ * is free. Notes 004 "Pool based services" (both examples) and 000 (threads
+ * and processes sharing accept()).
  *
  * The notes strip the line and send it back without its newline; here every
  * byte comes back, a-z made A-Z, so replies keep the length of requests.
@@ -439,22 +439,30 @@ static void run_process_pool(int listener, const struct options *opt, const sigs
  * The thread pool: the main thread accepts, a mailbox hands over.
  */
 
-#define NO_CONNECTION (-1)
+/* A connection on its way from the main thread to a worker. */
+struct delivery {
+    int conn;
+    char peer[PEER_TEXT_SIZE];
+};
 
 /*
- * A one-slot mailbox between the main thread and the workers, guarded by one
- * mutex. work_ready: the slot holds a connection (workers wait on it).
- * worker_free: a worker became idle, or the slot was emptied (the main
- * thread waits on it). Every wait sits in a loop that re-checks its
- * condition: wake-ups may be spurious, and another worker may be faster.
+ * The mailbox between the main thread and the workers: a ring of N slots
+ * (one per worker) for connections waiting to be served, guarded by one
+ * mutex. work_ready: the ring holds a connection (idle workers wait on
+ * it). worker_free: a worker became idle or took a connection out of the
+ * ring (the main thread waits on it while the ring is full). Every wait
+ * sits in a loop that re-checks its condition: wake-ups may be spurious,
+ * and another worker may be faster.
  */
 struct handoff {
     pthread_mutex_t lock;
     pthread_cond_t work_ready;
     pthread_cond_t worker_free;
-    long idle; /* idle workers not yet promised a connection */
-    int conn;  /* the slot: a connected socket, or NO_CONNECTION */
-    char peer[PEER_TEXT_SIZE];
+    long idle;              /* workers waiting for a connection */
+    struct delivery *slots; /* the ring, one slot per worker */
+    long size;              /* N */
+    long first;             /* the slot a worker empties next */
+    long count;             /* connections in the ring, oldest at first */
 };
 
 struct worker {
@@ -470,38 +478,54 @@ static void check_pthread(int rc, const char *what)
         die_errnum(rc, "%s", what);
 }
 
-/* Worker side: say we are idle, sleep until the slot is full, empty it. */
+/* Worker side: say we are idle, sleep until the ring holds a connection,
+   take the oldest. */
 static int take_connection(struct handoff *h, char *peer)
 {
+    const struct delivery *d;
     int conn;
     check_pthread(pthread_mutex_lock(&h->lock), "pthread_mutex_lock");
     h->idle++;
+    /* start_worker_threads() waits until every worker is idle. */
     check_pthread(pthread_cond_signal(&h->worker_free), "pthread_cond_signal");
-    while (h->conn == NO_CONNECTION)
+    while (h->count == 0)
         check_pthread(pthread_cond_wait(&h->work_ready, &h->lock), "pthread_cond_wait");
-    conn = h->conn;
-    memcpy(peer, h->peer, PEER_TEXT_SIZE);
-    h->conn = NO_CONNECTION;
-    /* The slot is empty again: the main thread may be waiting to refill it. */
+    d = &h->slots[h->first];
+    conn = d->conn;
+    memcpy(peer, d->peer, PEER_TEXT_SIZE);
+    h->first = (h->first + 1) % h->size;
+    h->count--;
+    h->idle--;
+    /* A slot is free: the main thread may be waiting to fill it. */
     check_pthread(pthread_cond_signal(&h->worker_free), "pthread_cond_signal");
     check_pthread(pthread_mutex_unlock(&h->lock), "pthread_mutex_unlock");
     return conn;
 }
 
-/* Main-thread side: wait until some worker is idle and the slot is empty,
-   then fill the slot and wake one worker. Never drops a connection. */
+/*
+ * Main-thread side: put the connection in the ring and wake a worker. If
+ * every idle worker has a connection waiting already, this one waits in the
+ * ring until a busy worker is done; if the ring is full, the main thread
+ * waits too, and new clients wait in the kernel's accept queue. Never
+ * drops a connection.
+ */
 static void hand_to_worker(struct handoff *h, int conn, const char *peer, int quiet)
 {
+    struct delivery *d;
     check_pthread(pthread_mutex_lock(&h->lock), "pthread_mutex_lock");
-    if (h->idle == 0 && !quiet)
+    if (h->idle <= h->count && !quiet)
         printf("no free worker: %s waits\n", peer);
-    while (h->idle == 0 || h->conn != NO_CONNECTION)
+    while (h->count == h->size)
         check_pthread(pthread_cond_wait(&h->worker_free, &h->lock), "pthread_cond_wait");
-    h->conn = conn;
-    memcpy(h->peer, peer, PEER_TEXT_SIZE);
-    h->idle--; /* that worker is promised this connection */
-    check_pthread(pthread_cond_signal(&h->work_ready), "pthread_cond_signal");
+    d = &h->slots[(h->first + h->count) % h->size];
+    d->conn = conn;
+    memcpy(d->peer, peer, PEER_TEXT_SIZE);
+    h->count++;
     check_pthread(pthread_mutex_unlock(&h->lock), "pthread_mutex_unlock");
+    /* Signalled after unlocking, so that the worker it wakes does not at
+       once wait again, for the mutex this thread still holds. Safe: the
+       worker re-checks count under the mutex, whoever runs first. */
+    check_pthread(pthread_cond_signal(&h->work_ready), "pthread_cond_signal");
 }
 
 static void *worker_thread(void *arg)
@@ -553,13 +577,14 @@ static void start_worker_threads(struct handoff *h, const struct options *opt)
 static void run_thread_pool(const struct options *opt) ERR_NORETURN;
 static void run_thread_pool(const struct options *opt)
 {
-    static struct handoff handoff = {PTHREAD_MUTEX_INITIALIZER,
-                                     PTHREAD_COND_INITIALIZER,
-                                     PTHREAD_COND_INITIALIZER,
-                                     0,
-                                     NO_CONNECTION,
-                                     ""};
+    static struct handoff handoff = {.lock = PTHREAD_MUTEX_INITIALIZER,
+                                     .work_ready = PTHREAD_COND_INITIALIZER,
+                                     .worker_free = PTHREAD_COND_INITIALIZER};
     int listener;
+    handoff.size = opt->workers;
+    handoff.slots = calloc((size_t)opt->workers, sizeof *handoff.slots);
+    if (handoff.slots == NULL)
+        die("calloc");
     start_worker_threads(&handoff, opt);
     listener = listen_on(opt->addr, opt->port);
     for (;;) {
