@@ -76,6 +76,7 @@ struct server {
     int wakeup[2];      /* the self-pipe: signal handler -> select loop */
     int running;        /* until a line on stdin, SIGINT or SIGTERM */
     int quiet;
+    int max_client_fd; /* the highest connected client's descriptor, or -1 */
     struct client clients[FD_SETSIZE];
 };
 
@@ -224,6 +225,8 @@ static void close_client(struct server *s, int fd)
         printf("%s closed\n", c->peer);
     free(c->output);
     memset(c, 0, sizeof *c);
+    while (s->max_client_fd >= 0 && !s->clients[s->max_client_fd].connected)
+        s->max_client_fd--;
     /* A descriptor is free again: take back the spare if we had lost it
        (if this fails too, the next close tries again). */
     if (s->spare_fd < 0)
@@ -295,7 +298,9 @@ static void read_from_client(struct server *s, int fd)
 static void add_client(struct server *s, int conn, const char *peer)
 {
     struct client *c = &s->clients[conn];
-    if (set_nonblocking(conn) < 0) {
+    /* One call, not set_nonblocking()'s two: a socket accept() just made
+       has no other status flag to keep. */
+    if (fcntl(conn, F_SETFL, O_NONBLOCK) < 0) {
         warn_errno("fcntl O_NONBLOCK for %s", peer);
         if (close(conn) < 0)
             warn_errno("close %s", peer);
@@ -303,6 +308,8 @@ static void add_client(struct server *s, int conn, const char *peer)
     }
     c->connected = 1;
     snprintf(c->peer, sizeof c->peer, "%s", peer);
+    if (conn > s->max_client_fd)
+        s->max_client_fd = conn;
     if (!s->quiet)
         printf("connection from %s\n", peer);
 }
@@ -406,7 +413,9 @@ static void read_signal_pipe(struct server *s)
 /*
  * Fill the sets select() will look at; returns the highest descriptor.
  * A client is read only while its output buffer has room, and watched for
- * writing only while it has echo waiting.
+ * writing only while it has echo waiting. Only the table up to the highest
+ * client's descriptor is looked at, not all FD_SETSIZE entries: with a few
+ * clients, a few entries.
  */
 static int watch_descriptors(struct server *s, fd_set *readable, fd_set *writable)
 {
@@ -421,7 +430,7 @@ static int watch_descriptors(struct server *s, fd_set *readable, fd_set *writabl
     }
     if (s->watching_stdin)
         FD_SET(STDIN_FILENO, readable);
-    for (fd = 0; fd < FD_SETSIZE; fd++) {
+    for (fd = 0; fd <= s->max_client_fd; fd++) {
         struct client *c = &s->clients[fd];
         if (!c->connected)
             continue;
@@ -488,6 +497,7 @@ int main(int argc, char *argv[])
     set_program_name(argv[0]);
     opt = parse_options(argc, argv);
     s.quiet = opt.quiet;
+    s.max_client_fd = -1;
     s.running = 1;
     s.watching_stdin = 1;
     install_signal_handlers(&s);
