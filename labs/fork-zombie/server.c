@@ -108,18 +108,18 @@ int main(int argc, char *argv[])
 static void fork_child(int listener, int conn, const char *peer, int quiet)
 {
     pid_t pid;
-    mask_handled_signals(SIG_BLOCK);
-    fflush(stdout); /* nothing half-written for the child to print again */
+    mask_handled_signals(SIG_BLOCK); /* not the lesson: shutdown */
+    fflush(stdout);                  /* nothing half-written for the child to print again */
     pid = fork();
     if (pid < 0)
         warn_errno("fork for %s", peer);
     else if (pid == 0)
         serve_in_child(listener, conn, peer, quiet);
-    else if (remember_child(pid) < 0) {
+    else if (remember_child(pid) < 0) { /* not the lesson: shutdown */
         warn_msg("no memory to remember child pid %ld: stopping it", (long)pid);
         kill(pid, SIGTERM);
     }
-    mask_handled_signals(SIG_UNBLOCK);
+    mask_handled_signals(SIG_UNBLOCK); /* not the lesson: shutdown */
 }
 
 /*
@@ -137,7 +137,7 @@ static void serve_in_child(int listener, int conn, const char *peer, int quiet)
     sa.sa_handler = SIG_DFL; /* the parent's stop handler is not for us */
     if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
         die("sigaction");
-    mask_handled_signals(SIG_UNBLOCK);
+    mask_handled_signals(SIG_UNBLOCK); /* not the lesson: shutdown */
     if (close(listener) < 0)
         die("close the listening socket");
     if (!quiet)

@@ -170,7 +170,7 @@ int main(int argc, char *argv[])
                itself is fine. */
             warn_errno("accept");
             if (errno == EMFILE || errno == ENFILE)
-                wait_for_a_descriptor();
+                wait_for_a_descriptor(); /* not the lesson: out of descriptors */
             continue;
         }
         start_client_thread(conn, &from, fromlen, &attr);
