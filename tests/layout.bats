@@ -156,7 +156,7 @@ NOT_IN_THE_LAB=(
       count=$((count + 1))
       [[ " ${NOT_IN_THE_LAB[*]} " == *" $name "* ]] && continue
       grep -qE "(^|[^A-Za-z0-9_])$name\(" "${sources[@]}" && continue
-      ((${#lessons[@]} > 0)) && grep -qE "^[+ ].*(^|[^A-Za-z0-9_])$name\(" "${lessons[@]}" && continue
+      ((${#lessons[@]} > 0)) && grep -qE "^\+.*(^|[^A-Za-z0-9_])$name\(" "${lessons[@]}" && continue
       problems+=("handouts/$(basename "$handout"): \`$name()\` is in none of: ${sources[*]#"$ROOT"/}")
     done < <(grep -o '`[A-Za-z_][A-Za-z0-9_]*()`' "$handout" | tr -d '`()' | sort -u)
   done
@@ -175,7 +175,7 @@ squeeze() { tr -s ' \t\n' '   '; }
     code=$(
       cat "${sources[@]}" | squeeze
       echo
-      ((${#lessons[@]} == 0)) || sed -n 's/^[+ ]//p' "${lessons[@]}" | squeeze
+      ((${#lessons[@]} == 0)) || sed -n 's/^+//p' "${lessons[@]}" | squeeze
     )
     while IFS= read -r quote; do
       # C statements, not shell (a pipe, $(...), ./prog) nor an elided "...".
