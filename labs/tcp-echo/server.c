@@ -37,65 +37,50 @@ struct options {
     int quiet;        /* -q: no per-connection log lines */
 };
 
-static struct options parse_options(int argc, char *argv[])
+/* The lesson, first below: main() and these. */
+static int listen_on(const char *addr, const char *port);
+static void echo_until_eof(int conn, const char *peer);
+
+/* Same in every lab, further down. */
+static struct options parse_options(int argc, char *argv[]);
+static void exit_on_signal(int signo);
+static void install_signal_handlers(void);
+static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen);
+
+int main(int argc, char *argv[])
 {
-    struct options opt = {DEFAULT_ADDR, DEFAULT_PORT, 0};
-    int c;
-    while ((c = getopt(argc, argv, "b:q")) != -1) {
-        switch (c) {
-        case 'b': opt.addr = optarg; break;
-        case 'q': opt.quiet = 1; break;
-        default: usage_error(usage, "unknown option or missing argument");
+    struct options opt;
+    int listener;
+
+    set_program_name(argv[0]);
+    opt = parse_options(argc, argv);
+    install_signal_handlers();
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each log line out as it happens */
+    listener = listen_on(opt.addr, opt.port);
+
+    for (;;) {
+        struct sockaddr_storage from;
+        socklen_t fromlen = sizeof from;
+        char peer[PEER_TEXT_SIZE];
+        int conn = accept(listener, (struct sockaddr *)&from, &fromlen);
+        if (conn < 0) {
+            /* The connection may have failed before we took it; the server
+               itself is fine. */
+            warn_errno("accept");
+            continue;
         }
+        peer_text((struct sockaddr *)&from, fromlen, peer, sizeof peer);
+        if (!opt.quiet)
+            printf("connection from %s\n", peer);
+        echo_until_eof(conn, peer);
+        if (close(conn) < 0)
+            warn_errno("close %s", peer);
+        if (!opt.quiet)
+            printf("%s closed\n", peer);
     }
-    if (argc - optind > 1)
-        usage_error(usage, "too many arguments");
-    if (argc - optind == 1)
-        opt.port = argv[optind];
-    if (parse_port(opt.port) < 0)
-        usage_error(usage, "bad port '%s': not a number from 0 to 65535", opt.port);
-    return opt;
 }
 
-/*
- * Nothing needs cleaning up at Ctrl-C: the kernel closes every socket when
- * the process ends, and _exit() is safe inside a handler. (Setting a flag
- * instead would leave a moment, just before accept() blocks, where the
- * signal would go unnoticed.)
- */
-static void exit_on_signal(int signo)
-{
-    (void)signo;
-    _exit(EXIT_SUCCESS);
-}
-
-static void install_signal_handlers(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = exit_on_signal; /* no SA_RESTART: it never returns */
-    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
-        die("sigaction");
-    /* A client that vanishes would make write() raise SIGPIPE and kill the
-       whole server; ignored, write() fails with EPIPE for that client only. */
-    sa.sa_handler = SIG_IGN;
-    if (sigaction(SIGPIPE, &sa, NULL) < 0)
-        die("sigaction");
-}
-
-/* "127.0.0.1 port 40112": the numeric form of a socket address. */
-static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
-{
-    char host[INET6_ADDRSTRLEN], port[sizeof "65535"];
-    int rc =
-        getnameinfo(sa, len, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
-    if (rc != 0)
-        snprintf(out, outlen, "(unknown: %s)", gai_strerror(rc));
-    else
-        snprintf(out, outlen, "%s port %s", host, port);
-}
-
+/* Shared: first in tcp-echo/server.c, every copy identical (tests/layout.bats). */
 /* socket, bind, listen: the server's side of the rendezvous. */
 static int listen_on(const char *addr, const char *port)
 {
@@ -134,6 +119,7 @@ static int listen_on(const char *addr, const char *port)
     return fd;
 }
 
+/* Shared: first in tcp-echo/server.c, every copy identical (tests/layout.bats). */
 /* Send back everything the client sends, until it closes or fails. */
 static void echo_until_eof(int conn, const char *peer)
 {
@@ -149,35 +135,68 @@ static void echo_until_eof(int conn, const char *peer)
         warn_errno("read from %s", peer);
 }
 
-int main(int argc, char *argv[])
+/* ------------------------------------------------------------------------
+ * Same in every lab (read it once here: the later labs copy it)
+ */
+
+/* Shared: first in tcp-echo/server.c, every copy identical (tests/layout.bats). */
+static struct options parse_options(int argc, char *argv[])
 {
-    struct options opt;
-    int listener;
-
-    set_program_name(argv[0]);
-    opt = parse_options(argc, argv);
-    install_signal_handlers();
-    setvbuf(stdout, NULL, _IOLBF, 0); /* each log line out as it happens */
-    listener = listen_on(opt.addr, opt.port);
-
-    for (;;) {
-        struct sockaddr_storage from;
-        socklen_t fromlen = sizeof from;
-        char peer[PEER_TEXT_SIZE];
-        int conn = accept(listener, (struct sockaddr *)&from, &fromlen);
-        if (conn < 0) {
-            /* The connection may have failed before we took it; the server
-               itself is fine. */
-            warn_errno("accept");
-            continue;
+    struct options opt = {DEFAULT_ADDR, DEFAULT_PORT, 0};
+    int c;
+    while ((c = getopt(argc, argv, "b:q")) != -1) {
+        switch (c) {
+        case 'b': opt.addr = optarg; break;
+        case 'q': opt.quiet = 1; break;
+        default: usage_error(usage, "unknown option or missing argument");
         }
-        peer_text((struct sockaddr *)&from, fromlen, peer, sizeof peer);
-        if (!opt.quiet)
-            printf("connection from %s\n", peer);
-        echo_until_eof(conn, peer);
-        if (close(conn) < 0)
-            warn_errno("close %s", peer);
-        if (!opt.quiet)
-            printf("%s closed\n", peer);
     }
+    if (argc - optind > 1)
+        usage_error(usage, "too many arguments");
+    if (argc - optind == 1)
+        opt.port = argv[optind];
+    if (parse_port(opt.port) < 0)
+        usage_error(usage, "bad port '%s': not a number from 0 to 65535", opt.port);
+    return opt;
+}
+
+/* Shared: first in tcp-echo/server.c, every copy identical (tests/layout.bats). */
+/*
+ * Nothing needs cleaning up at Ctrl-C: the kernel closes every socket when
+ * the process ends, and _exit() is safe inside a handler. (Setting a flag
+ * instead would leave a moment, just before the server blocks waiting for a
+ * client, where the signal would go unnoticed.)
+ */
+static void exit_on_signal(int signo)
+{
+    (void)signo;
+    _exit(EXIT_SUCCESS);
+}
+
+static void install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = exit_on_signal; /* no SA_RESTART: it never returns */
+    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+        die("sigaction");
+    /* A client that vanishes would make write() raise SIGPIPE and kill the
+       whole server; ignored, write() fails with EPIPE for that client only. */
+    sa.sa_handler = SIG_IGN;
+    if (sigaction(SIGPIPE, &sa, NULL) < 0)
+        die("sigaction");
+}
+
+/* Shared: first in tcp-echo/server.c, every copy identical (tests/layout.bats). */
+/* "127.0.0.1 port 40112": the numeric form of a socket address. */
+static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
+{
+    char host[INET6_ADDRSTRLEN], port[sizeof "65535"];
+    int rc =
+        getnameinfo(sa, len, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
+    if (rc != 0)
+        snprintf(out, outlen, "(unknown: %s)", gai_strerror(rc));
+    else
+        snprintf(out, outlen, "%s port %s", host, port);
 }

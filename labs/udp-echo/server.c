@@ -40,54 +40,51 @@ struct options {
     int quiet;        /* -q: no per-datagram log lines */
 };
 
-static struct options parse_options(int argc, char *argv[])
+/* The lesson, first below: main() and these. */
+static void echo_one_datagram(int sock, char *buf, size_t bufsize, int quiet);
+static int bind_udp(const char *addr, const char *port);
+
+/* Same in every lab, further down. */
+static struct options parse_options(int argc, char *argv[]);
+static void exit_on_signal(int signo);
+static void install_signal_handlers(void);
+static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen);
+
+int main(int argc, char *argv[])
 {
-    struct options opt = {DEFAULT_ADDR, DEFAULT_PORT, 0};
-    int c;
-    while ((c = getopt(argc, argv, "b:q")) != -1) {
-        switch (c) {
-        case 'b': opt.addr = optarg; break;
-        case 'q': opt.quiet = 1; break;
-        default: usage_error(usage, "unknown option or missing argument");
-        }
+    char buf[DATAGRAM_MAX];
+    struct options opt;
+    int sock;
+
+    set_program_name(argv[0]);
+    opt = parse_options(argc, argv);
+    install_signal_handlers();
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each log line out as it happens */
+    sock = bind_udp(opt.addr, opt.port);
+    for (;;)
+        echo_one_datagram(sock, buf, sizeof buf, opt.quiet);
+}
+
+/* Receive one datagram and send it straight back to whoever sent it. */
+static void echo_one_datagram(int sock, char *buf, size_t bufsize, int quiet)
+{
+    struct sockaddr_storage from;
+    socklen_t fromlen = sizeof from;
+    char peer[PEER_TEXT_SIZE];
+    ssize_t n;
+
+    n = recvfrom(sock, buf, bufsize, 0, (struct sockaddr *)&from, &fromlen);
+    if (n < 0) {
+        if (errno != EINTR)
+            warn_errno("recvfrom");
+        return;
     }
-    if (argc - optind > 1)
-        usage_error(usage, "too many arguments");
-    if (argc - optind == 1)
-        opt.port = argv[optind];
-    if (parse_port(opt.port) < 0)
-        usage_error(usage, "bad port '%s': not a number from 0 to 65535", opt.port);
-    return opt;
-}
-
-/* The kernel closes the socket when the process ends; _exit() is safe in a
-   handler, a flag would be missed while recvfrom() blocks. */
-static void exit_on_signal(int signo)
-{
-    (void)signo;
-    _exit(EXIT_SUCCESS);
-}
-
-static void install_signal_handlers(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = exit_on_signal; /* no SA_RESTART: it never returns */
-    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
-        die("sigaction");
-}
-
-/* "127.0.0.1 port 40112": the numeric form of a socket address. */
-static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
-{
-    char host[INET6_ADDRSTRLEN], port[sizeof "65535"];
-    int rc =
-        getnameinfo(sa, len, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
-    if (rc != 0)
-        snprintf(out, outlen, "(unknown: %s)", gai_strerror(rc));
-    else
-        snprintf(out, outlen, "%s port %s", host, port);
+    peer_text((struct sockaddr *)&from, fromlen, peer, sizeof peer);
+    if (!quiet)
+        printf("%s: %zd bytes\n", peer, n);
+    /* A datagram goes out whole or not at all: no loop as for TCP. */
+    if (sendto(sock, buf, (size_t)n, 0, (struct sockaddr *)&from, fromlen) < 0)
+        warn_errno("sendto %s", peer);
 }
 
 /* socket and bind; a UDP server neither listens nor accepts. */
@@ -121,39 +118,63 @@ static int bind_udp(const char *addr, const char *port)
     return fd;
 }
 
-/* Receive one datagram and send it straight back to whoever sent it. */
-static void echo_one_datagram(int sock, char *buf, size_t bufsize, int quiet)
-{
-    struct sockaddr_storage from;
-    socklen_t fromlen = sizeof from;
-    char peer[PEER_TEXT_SIZE];
-    ssize_t n;
+/* ------------------------------------------------------------------------
+ * Same in every lab (read once in tcp-echo)
+ */
 
-    n = recvfrom(sock, buf, bufsize, 0, (struct sockaddr *)&from, &fromlen);
-    if (n < 0) {
-        if (errno != EINTR)
-            warn_errno("recvfrom");
-        return;
+/* Shared: first in tcp-echo/server.c, every copy identical (tests/layout.bats). */
+static struct options parse_options(int argc, char *argv[])
+{
+    struct options opt = {DEFAULT_ADDR, DEFAULT_PORT, 0};
+    int c;
+    while ((c = getopt(argc, argv, "b:q")) != -1) {
+        switch (c) {
+        case 'b': opt.addr = optarg; break;
+        case 'q': opt.quiet = 1; break;
+        default: usage_error(usage, "unknown option or missing argument");
+        }
     }
-    peer_text((struct sockaddr *)&from, fromlen, peer, sizeof peer);
-    if (!quiet)
-        printf("%s: %zd bytes\n", peer, n);
-    /* A datagram goes out whole or not at all: no loop as for TCP. */
-    if (sendto(sock, buf, (size_t)n, 0, (struct sockaddr *)&from, fromlen) < 0)
-        warn_errno("sendto %s", peer);
+    if (argc - optind > 1)
+        usage_error(usage, "too many arguments");
+    if (argc - optind == 1)
+        opt.port = argv[optind];
+    if (parse_port(opt.port) < 0)
+        usage_error(usage, "bad port '%s': not a number from 0 to 65535", opt.port);
+    return opt;
 }
 
-int main(int argc, char *argv[])
+/* Shared: first in tcp-echo/server.c, every copy identical (tests/layout.bats). */
+/*
+ * Nothing needs cleaning up at Ctrl-C: the kernel closes every socket when
+ * the process ends, and _exit() is safe inside a handler. (Setting a flag
+ * instead would leave a moment, just before the server blocks waiting for a
+ * client, where the signal would go unnoticed.)
+ */
+static void exit_on_signal(int signo)
 {
-    char buf[DATAGRAM_MAX];
-    struct options opt;
-    int sock;
+    (void)signo;
+    _exit(EXIT_SUCCESS);
+}
 
-    set_program_name(argv[0]);
-    opt = parse_options(argc, argv);
-    install_signal_handlers();
-    setvbuf(stdout, NULL, _IOLBF, 0); /* each log line out as it happens */
-    sock = bind_udp(opt.addr, opt.port);
-    for (;;)
-        echo_one_datagram(sock, buf, sizeof buf, opt.quiet);
+static void install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = exit_on_signal; /* no SA_RESTART: it never returns */
+    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+        die("sigaction");
+}
+
+/* Shared: first in tcp-echo/server.c, every copy identical (tests/layout.bats). */
+/* "127.0.0.1 port 40112": the numeric form of a socket address. */
+static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
+{
+    char host[INET6_ADDRSTRLEN], port[sizeof "65535"];
+    int rc =
+        getnameinfo(sa, len, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
+    if (rc != 0)
+        snprintf(out, outlen, "(unknown: %s)", gai_strerror(rc));
+    else
+        snprintf(out, outlen, "%s port %s", host, port);
 }
