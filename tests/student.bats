@@ -8,7 +8,8 @@
 load helpers
 
 # Each of these runs a whole lab's tests, in a clone: more than one test's
-# usual deadline.
+# usual deadline (read by the helpers' watchdog).
+# shellcheck disable=SC2034
 TEST_DEADLINE=600
 
 # student_clone : a fresh clone of the committed suite in $CLONE, sharing
