@@ -61,21 +61,36 @@ static const char usage[] =
 #define STALL_MAX_BYTES (1L << 30) /* ... or if the peer takes this much unechoed */
 #define TRICKLE_PAUSE_US 1000
 
+/* Every address of HOST in turn (localhost may be ::1 before 127.0.0.1, and a
+   test's server listens on one of them), as the labs' clients do. */
 static int connect_to(const char *host, const char *port)
 {
-    struct addrinfo hints, *ai;
-    int fd, rc;
+    struct addrinfo hints, *list, *ai;
+    int fd = -1, rc, saved_errno = 0;
     memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
-    rc = getaddrinfo(host, port, &hints, &ai);
+    hints.ai_flags = AI_NUMERICSERV;
+    rc = getaddrinfo(host, port, &hints, &list);
     if (rc != 0)
         die_msg("%s port %s: %s", host, port, gai_strerror(rc));
-    fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-    if (fd < 0)
-        die("socket");
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0)
+    for (ai = list; ai != NULL; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd < 0) {
+            saved_errno = errno;
+            continue;
+        }
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+            break;
+        saved_errno = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(list);
+    if (fd < 0) {
+        errno = saved_errno;
         die("connect to %s port %s", host, port);
-    freeaddrinfo(ai);
+    }
     return fd;
 }
 
