@@ -1,6 +1,6 @@
 say "A UDP server neither listens nor accepts: ss shows its socket as UNCONN."
 server
-client A localhost '$PORT'
+client A 127.0.0.1 '$PORT'
 say "The client has called connect(), which sent nothing: the server logs"
 say "nothing, yet ss shows the client's socket as ESTAB, with a fixed peer."
 await "ss -Huan \"( dport = :\$PORT )\" | grep -q ESTAB" "the client's connected socket (ESTAB) to show in ss"
