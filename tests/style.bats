@@ -17,6 +17,7 @@ load helpers
   cd "$ROOT"
   shopt -s nullglob
   scripts=(tests/run tests/play tests/idle-cost tests/valgrind-session tests/platforms .ci/run
+    tests/fresh-machine
     tests/lessons/run tests/lessons/outcome tests/lessons/refresh tests/lessons/*/*.bats
     tests/*.bash tests/*.bats tests/scenes/*.bash tests/scenes/*/*.sh tests/scenes/*/*.bash
     tests/lecture/run tests/lecture/driver tests/lecture/view tests/lecture/*.bash tests/lecture/shellrc
