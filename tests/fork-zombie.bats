@@ -217,7 +217,7 @@ adopted_pids() {
 
 @test "localhost reaches a server bound to 127.0.0.1 only" {
   start_fork_server -b 127.0.0.1
-  run timeout 20 "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
+  run localhost_ipv6_first timeout 20 "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
   assert_success
   assert_output "via localhost"
 }

@@ -425,6 +425,25 @@ stop_watchdog() {
   fi
 }
 
+# localhost_ipv6_first CMD... : run CMD where the name localhost is ::1 first
+# and 127.0.0.1 second, as Debian's, Ubuntu's, Fedora's and macOS's
+# /etc/hosts have it: here if this machine's already does, otherwise in a
+# mount namespace of its own with such a file over /etc/hosts (unshare; as
+# root, or in a user namespace). Where neither can be had, and where there is
+# no ::1, CMD runs as it is (localhost is then 127.0.0.1 alone).
+localhost_ipv6_first() {
+  local ns=(unshare --mount)
+  ((EUID == 0)) || ns=(unshare --user --map-root-user --mount)
+  if ! has_ipv6 || [[ $(getent ahosts localhost 2>/dev/null) == ::1* ]] ||
+    ! "${ns[@]}" true 2>/dev/null; then
+    "$@"
+    return
+  fi
+  printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$BATS_TEST_TMPDIR/hosts"
+  # shellcheck disable=SC2016 # expanded by sh
+  "${ns[@]}" sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$BATS_TEST_TMPDIR/hosts" "$@"
+}
+
 teardown() {
   local status=0 pid
   stop_watchdog || status=1

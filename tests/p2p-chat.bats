@@ -437,7 +437,7 @@ send_queue_over() {
 
 @test "localhost reaches a server bound to 127.0.0.1 only" {
   start_server_with_fifo p2p-chat -b 127.0.0.1
-  run timeout "$DEADLINE" "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
+  run localhost_ipv6_first timeout "$DEADLINE" "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
   assert_success
   eventually file_has "$SERVER_OUT" '^peer: via localhost$'
 }

@@ -582,7 +582,7 @@ subreaper_exits_killed() {
 
 @test "localhost reaches a server bound to 127.0.0.1, and -b 0.0.0.0 serves IPv4" {
   start_server pool -b 127.0.0.1
-  run timeout "$DEADLINE" "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
+  run localhost_ipv6_first timeout "$DEADLINE" "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
   assert_output "VIA LOCALHOST"
   stop_server
   start_server pool -m thread -b 0.0.0.0

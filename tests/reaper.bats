@@ -232,10 +232,10 @@ no_child_left_within() {
 
 @test "localhost reaches a server bound to 127.0.0.1 only" {
   start_reaper -b 127.0.0.1
-  run timeout 20 "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
+  run localhost_ipv6_first timeout 20 "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
   assert_success
   assert_output "via localhost"
-  run timeout 20 "$CLIENT" -c 3 localhost "$SERVER_PORT"
+  run localhost_ipv6_first timeout 20 "$CLIENT" -c 3 localhost "$SERVER_PORT"
   assert_success
   assert_line "connection 3 of 3"
 }

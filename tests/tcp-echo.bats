@@ -138,9 +138,12 @@ CLIENT="$LABS/tcp-echo/client"
 
 @test "localhost reaches a server bound to 127.0.0.1 only" {
   start_server tcp-echo -b 127.0.0.1
-  run "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
+  run localhost_ipv6_first "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
   assert_success
   assert_output "via localhost"
+  # The test tool too (the p2p-chat scenes reset a connection with it).
+  run localhost_ipv6_first "$PEER" reset localhost "$SERVER_PORT"
+  assert_success
 }
 
 @test "-b ::1 serves IPv6" {

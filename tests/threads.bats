@@ -320,10 +320,10 @@ echo_once() {
 
 @test "localhost reaches a server bound to 127.0.0.1 only" {
   start_server threads -b 127.0.0.1
-  run "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
+  run localhost_ipv6_first "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
   assert_success
   assert_output "via localhost"
-  run timeout "$DEADLINE" "$CLIENT" -t 2 localhost "$SERVER_PORT" <<<"via localhost"
+  run localhost_ipv6_first timeout "$DEADLINE" "$CLIENT" -t 2 localhost "$SERVER_PORT" <<<"via localhost"
   assert_success
   assert_line "[thread 2] via localhost"
 }

@@ -115,7 +115,7 @@ CLIENT="$LABS/udp-echo/client"
 
 @test "localhost reaches a server bound to 127.0.0.1 only" {
   start_server udp-echo -b 127.0.0.1
-  run "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
+  run localhost_ipv6_first "$CLIENT" localhost "$SERVER_PORT" <<<"via localhost"
   assert_success
   assert_output "via localhost"
 }
