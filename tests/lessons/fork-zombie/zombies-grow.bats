@@ -4,12 +4,15 @@
 
 load ../../helpers
 
+# zombies_are N : the server has N zombie children.
+zombies_are() { (($(zombie_children "$SERVER_CHILD_PID") == $1)); }
+
 @test "every connection adds a zombie, without bound" {
   start_server_under_subreaper fork-zombie
   for total in 100 200; do
     hold_connections 100 x
     release_connections
-    eventually eval '(($(zombie_children "$SERVER_CHILD_PID") == total))'
+    eventually zombies_are "$total"
     rm "$BATS_TEST_TMPDIR/hold.in"
   done
   # Still serving: the limit is the machine's (ulimit -u, pid_max), not the
@@ -17,5 +20,5 @@ load ../../helpers
   run timeout "$DEADLINE" "$LABS/fork-zombie/client" 127.0.0.1 "$SERVER_PORT" <<<"still here"
   assert_success
   assert_output "still here"
-  eventually eval '(($(zombie_children "$SERVER_CHILD_PID") == 201))'
+  eventually zombies_are 201
 }
