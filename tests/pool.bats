@@ -637,7 +637,7 @@ subreaper_exits_killed() {
     assert_success
     assert_output "MY TURN"
     # Served once a silent one was closed: after about a second, not at once.
-    (($(now_ms) - start >= 900)) || fail "served after $(($(now_ms) - start)) ms: no worker was held?"
+    (($(now_ms) - start >= 500)) || fail "served after $(($(now_ms) - start)) ms: no worker was held?"
     eventually log_count_is ': 127\.0\.0\.1 port [0-9]+ silent for 1 s: closing$' 3
     release_connections
     stop_server
