@@ -413,6 +413,22 @@ send_64_mib() { head -c $((64 << 20)) /dev/zero | tr '\0' x >&"$1"; }
   within_mib_of "$SERVER_PID" "$before" 4
 }
 
+@test "the memory a long typed line took is given back when its peer leaves" {
+  start_server_with_fifo p2p-chat
+  exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  eventually file_has "$SERVER_OUT" '^peer connected'
+  before=$(rss_kib "$SERVER_PID")
+  # 16 MiB typed to a peer that reads none of it: the server holds the line
+  # (typed, then unsent) while the peer's buffers are full.
+  x_line $((16 << 20)) t "$BATS_TEST_TMPDIR/line"
+  cat "$BATS_TEST_TMPDIR/line" >&"$SERVER_IN_FD"
+  eventually send_queue_over 100000
+  # Closed with data unread: the peer's kernel resets the connection.
+  exec {sock}>&-
+  eventually file_has "$SERVER_OUT" 'closed$'
+  within_mib_of "$SERVER_PID" "$before" 4
+}
+
 # start_raw_server : a bare server (perl) that accepts one connection and
 # sends it what the test writes to its stdin (send_line raw ...), reading
 # nothing; sets RAW_PORT.
