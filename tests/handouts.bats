@@ -33,7 +33,7 @@ labs() {
       grep -qxF "$heading" "$handout" || fail "$(basename "$handout") has no '$heading'"
     done
     exercises=$(sed -n '/^## Exercises$/,/^## /p' "$handout" | grep -cE '^[0-9]+\. ')
-    ((exercises >= 3 && exercises <= 5)) || fail "$(basename "$handout") has $exercises exercises"
+    ((exercises >= 3 && exercises <= 6)) || fail "$(basename "$handout") has $exercises exercises"
     grep -qxF '```mermaid' "$handout" || fail "$(basename "$handout") has no mermaid diagram"
   done
 }

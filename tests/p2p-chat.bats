@@ -301,14 +301,31 @@ recv_q_empty() {
   eventually peer_lines_are "$(out_of alice)" "$BATS_TEST_TMPDIR/expected"
 }
 
-@test "a 100 KiB line is printed whole" {
+# x_line BYTES CHAR FILE : FILE holds BYTES times CHAR and a newline.
+x_line() {
+  head -c "$1" /dev/zero | tr '\0' "$2" >"$3"
+  printf '\n' >>"$3"
+}
+
+@test "a 64 KiB line is printed whole; a longer one is cut at 64 KiB, with a message, and the chat goes on" {
   start_server_with_fifo p2p-chat
   chat_with alice
-  head -c 102400 /dev/zero | tr '\0' 'x' >"$BATS_TEST_TMPDIR/line"
-  printf '\n' >>"$BATS_TEST_TMPDIR/line"
-  { printf 'peer: '; cat "$BATS_TEST_TMPDIR/line"; } >"$BATS_TEST_TMPDIR/expected"
-  cat "$BATS_TEST_TMPDIR/line" >&"$SERVER_IN_FD"
-  eventually peer_lines_are "$(out_of alice)" "$BATS_TEST_TMPDIR/expected"
+  x_line 65536 x "$BATS_TEST_TMPDIR/whole"
+  x_line 102400 y "$BATS_TEST_TMPDIR/long"
+  x_line 65536 y "$BATS_TEST_TMPDIR/cut"
+  {
+    printf 'peer: '
+    cat "$BATS_TEST_TMPDIR/whole"
+    printf 'peer: '
+    cat "$BATS_TEST_TMPDIR/cut"
+    printf 'peer: next\n'
+  } >"$BATS_TEST_TMPDIR/expected"
+  cat "$BATS_TEST_TMPDIR/whole" "$BATS_TEST_TMPDIR/long" >&"$SERVER_IN_FD"
+  server_types "next"
+  eventually file_has "$(out_of alice)" '^peer: next$'
+  peer_lines_are "$(out_of alice)" "$BATS_TEST_TMPDIR/expected"
+  run grep -av '^peer: ' "$(out_of alice)"
+  assert_output "peer's line cut at 65536 bytes: the rest is dropped"
 }
 
 # long_line_bytes : a line longer than one direction of a connection can
@@ -325,35 +342,119 @@ long_line_bytes() {
   echo "$bytes"
 }
 
-# grown_to FILE BYTES : FILE holds at least BYTES bytes (cheap to poll).
-grown_to() { (($(wc -c <"$1") >= $2)); }
-
-@test "lines longer than the sockets' buffers, sent both ways at once, arrive whole: no deadlock" {
+@test "lines longer than the sockets' buffers, sent both ways at once, get through: no deadlock" {
   start_server_with_fifo p2p-chat
   chat_with alice
   # With blocking writes each side would wait in write() for the other to
-  # read, and neither would.
+  # read, and neither would. Each side prints the first 64 KiB of the
+  # other's line (the rest is dropped), then the short line after it.
   bytes=$(long_line_bytes)
   for side in client server; do
-    head -c "$bytes" /dev/zero | tr '\0' "${side:0:1}" >"$BATS_TEST_TMPDIR/from-$side"
-    printf '\n' >>"$BATS_TEST_TMPDIR/from-$side"
+    x_line "$bytes" "${side:0:1}" "$BATS_TEST_TMPDIR/from-$side"
+    printf 'after the long line from the %s\n' "$side" >>"$BATS_TEST_TMPDIR/from-$side"
   done
-  at_server=$(wc -c <"$SERVER_OUT") at_client=$(wc -c <"$(out_of alice)")
   cat "$BATS_TEST_TMPDIR/from-client" >&"${CLIENT_FD[alice]}" 3>&- &
   writers=("$!")
   cat "$BATS_TEST_TMPDIR/from-server" >&"$SERVER_IN_FD" 3>&- &
   writers+=("$!")
-  # "peer: " and the line: wait for the bytes, then compare them once.
-  if ! eventually grown_to "$SERVER_OUT" $((at_server + bytes + 7)) ||
-    ! eventually grown_to "$(out_of alice)" $((at_client + bytes + 7)); then
+  if ! eventually file_has "$SERVER_OUT" '^peer: after the long line from the client$' ||
+    ! eventually file_has "$(out_of alice)" '^peer: after the long line from the server$'; then
     kill "${writers[@]}" 2>/dev/null || true # stuck on a full FIFO: nobody reads
-    fail "the lines did not arrive whole"
+    fail "the lines did not get through"
   fi
   wait "${writers[@]}"
-  { printf 'peer: '; cat "$BATS_TEST_TMPDIR/from-client"; } >"$BATS_TEST_TMPDIR/expected"
-  peer_lines_are "$SERVER_OUT" "$BATS_TEST_TMPDIR/expected"
-  { printf 'peer: '; cat "$BATS_TEST_TMPDIR/from-server"; } >"$BATS_TEST_TMPDIR/expected"
-  peer_lines_are "$(out_of alice)" "$BATS_TEST_TMPDIR/expected"
+  for side in client server; do
+    x_line 65536 "${side:0:1}" "$BATS_TEST_TMPDIR/cut"
+    { printf 'peer: '; cat "$BATS_TEST_TMPDIR/cut"; echo "peer: after the long line from the $side"; } >"$BATS_TEST_TMPDIR/expected-from-$side"
+  done
+  peer_lines_are "$SERVER_OUT" "$BATS_TEST_TMPDIR/expected-from-client"
+  peer_lines_are "$(out_of alice)" "$BATS_TEST_TMPDIR/expected-from-server"
+}
+
+# rss_kib PID : the resident memory of process PID, in KiB (VmRSS).
+rss_kib() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"; }
+
+# within_mib_of PID KIB MIB : process PID's memory is at most MIB MiB above KIB.
+within_mib_of() {
+  local now
+  now=$(rss_kib "$1")
+  ((now <= $2 + $3 * 1024)) || {
+    echo "pid $1 uses $now KiB, from $2 KiB at the start" >&2
+    return 1
+  }
+}
+
+# send_64_mib FD : 64 MiB of x without a newline, into FD.
+send_64_mib() { head -c $((64 << 20)) /dev/zero | tr '\0' x >&"$1"; }
+
+@test "a 64 MiB line without a newline leaves the server's memory within 4 MiB of its start, and the chat goes on" {
+  start_server_with_fifo p2p-chat
+  exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  eventually file_has "$SERVER_OUT" '^peer connected'
+  before=$(rss_kib "$SERVER_PID")
+  send_64_mib "$sock"
+  printf '\nstill here\n' >&"$sock"
+  eventually file_has "$SERVER_OUT" '^peer: still here$'
+  within_mib_of "$SERVER_PID" "$before" 4
+  assert file_has "$SERVER_OUT" "^peer's line cut at 65536 bytes: the rest is dropped$"
+  server_types "and you?"
+  read -r -t "$DEADLINE" line <&"$sock"
+  assert_equal "$line" "and you?"
+  exec {sock}>&-
+  eventually file_has "$SERVER_OUT" 'closed$'
+  # The next peer is served as usual.
+  exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  eventually eval '(($(count_lines "$SERVER_OUT" "^peer connected") == 2))'
+  printf 'next\n' >&"$sock"
+  eventually file_has "$SERVER_OUT" '^peer: next$'
+  exec {sock}>&-
+  within_mib_of "$SERVER_PID" "$before" 4
+}
+
+@test "the memory a long typed line took is given back when its peer leaves" {
+  start_server_with_fifo p2p-chat
+  exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+  eventually file_has "$SERVER_OUT" '^peer connected'
+  before=$(rss_kib "$SERVER_PID")
+  # 16 MiB typed to a peer that reads none of it: the server holds the line
+  # (typed, then unsent) while the peer's buffers are full.
+  x_line $((16 << 20)) t "$BATS_TEST_TMPDIR/line"
+  cat "$BATS_TEST_TMPDIR/line" >&"$SERVER_IN_FD"
+  eventually send_queue_over 100000
+  # Closed with data unread: the peer's kernel resets the connection.
+  exec {sock}>&-
+  eventually file_has "$SERVER_OUT" 'closed$'
+  within_mib_of "$SERVER_PID" "$before" 4
+}
+
+# start_raw_server : a bare server (perl) that accepts one connection and
+# sends it what the test writes to its stdin (send_line raw ...), reading
+# nothing; sets RAW_PORT.
+start_raw_server() {
+  start_program raw perl -MIO::Socket::INET -e '
+    my $l = IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0,
+      ReuseAddr => 1) or die "listen: $!";
+    $| = 1;
+    print "listening on 127.0.0.1 port ", $l->sockport, " (pid $$)\n";
+    my $c = $l->accept or die "accept: $!";
+    print "connected\n";
+    while (sysread(STDIN, my $buf, 65536)) { print $c $buf or die "send: $!"; }'
+  eventually file_has "$BATS_TEST_TMPDIR/raw.out" '^listening on '
+  RAW_PORT=$(sed -n '1s/^listening on .* port \([0-9]*\) (pid [0-9]*)$/\1/p' "$BATS_TEST_TMPDIR/raw.out")
+  [[ -n $RAW_PORT ]]
+}
+
+@test "a 64 MiB line without a newline leaves the client's memory within 4 MiB of its start, and the chat goes on" {
+  start_raw_server
+  start_client alice p2p-chat 127.0.0.1 "$RAW_PORT"
+  eventually file_has "$BATS_TEST_TMPDIR/raw.out" '^connected$'
+  before=$(rss_kib "${CLIENT_PID[alice]}")
+  send_64_mib "${CLIENT_FD[raw]}"
+  printf '\nstill here\n' >&"${CLIENT_FD[raw]}"
+  eventually file_has "$(out_of alice)" '^peer: still here$'
+  within_mib_of "${CLIENT_PID[alice]}" "$before" 4
+  assert file_has "$(out_of alice)" "^peer's line cut at 65536 bytes: the rest is dropped$"
+  is_running "${CLIENT_PID[alice]}"
 }
 
 # send_queue_over BYTES : the server's end of the chat holds more than

@@ -531,11 +531,12 @@ subreaper_exits_killed() {
 }
 
 @test "a bad command line exits 2 with a usage line" {
-  for args in "-x" "65536" "-1" "port" "12ab" "1 2" "-b" "-m" "-m fork" "-n" "-n 0" "-n x" "-n 1001" "-n -2"; do
+  for args in "-x" "65536" "-1" "port" "12ab" "1 2" "-b" "-m" "-m fork" "-n" "-n 0" "-n x" "-n 1001" "-n -2" \
+    "-t" "-t x" "-t -1" "-t 86401" "-t 1.5"; do
     # shellcheck disable=SC2086 # split on purpose: one case, several words
     run timeout "$DEADLINE" "$SERVER" $args
     assert_failure 2
-    assert_line --partial "usage: server [-m process|thread] [-n N] [-b ADDR] [-q] [PORT]"
+    assert_line --partial "usage: server [-m process|thread] [-n N] [-t SECONDS] [-b ADDR] [-q] [PORT]"
   done
   for args in "-x" "localhost 65536" "localhost port" "a 1 2" "-n" "-n x" "-n -1" "-c 0" "-c 1001" "-d x" "-d 60001"; do
     # shellcheck disable=SC2086
@@ -625,6 +626,44 @@ subreaper_exits_killed() {
     assert_output "STILL HERE"
     stop_server
   done
+}
+
+@test "-t 1: three silent connections are closed after a second, and a fourth client is served, in both modes" {
+  for mode in process thread; do
+    start_server pool -m "$mode" -n 3 -t 1
+    hold_connections 3 # connected, and never a byte
+    start=$(now_ms)
+    run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"my turn"
+    assert_success
+    assert_output "MY TURN"
+    # Served once a silent one was closed: after about a second, not at once.
+    (($(now_ms) - start >= 500)) || fail "served after $(($(now_ms) - start)) ms: no worker was held?"
+    eventually log_count_is ': 127\.0\.0\.1 port [0-9]+ silent for 1 s: closing$' 3
+    release_connections
+    stop_server
+    rm "$BATS_TEST_TMPDIR/hold.in"
+  done
+}
+
+@test "-t 0: three silent connections hold a pool of three, and a fourth client waits until one leaves" {
+  start_server pool -n 3 -t 0
+  hold_connections 3
+  start_client late pool 127.0.0.1 "$SERVER_PORT"
+  send_line late "waiting"
+  not_within 2500 file_has "$BATS_TEST_TMPDIR/late.out" '^WAITING$'
+  release_connections
+  eventually file_has "$BATS_TEST_TMPDIR/late.out" '^WAITING$'
+  refute file_has "$SERVER_OUT" 'silent for'
+}
+
+@test "-t 1: a client that sends and never reads is closed once a reply waits a second, and the pool serves on" {
+  start_server pool -n 1 -t 1
+  # It sends until both sides' buffers are full: the worker is stuck in write().
+  start_peer staller stall-echo 127.0.0.1 "$SERVER_PORT"
+  eventually file_has "$SERVER_OUT" ': 127\.0\.0\.1 port [0-9]+ read nothing for 1 s: closing$'
+  run timeout "$DEADLINE" "$CLIENT" 127.0.0.1 "$SERVER_PORT" <<<"next"
+  assert_success
+  assert_output "NEXT"
 }
 
 @test "the client says so when the thread pool server dies in the middle" {

@@ -213,6 +213,17 @@ release_holder() {
   eventually file_has "$SERVER_ERR" 'write to 127\.0\.0\.1 port [0-9]+: (Connection reset by peer|Broken pipe)'
 }
 
+@test "a 64 MiB line without a newline comes back whole, and the server's memory stays within 4 MiB of its start" {
+  start_server select
+  before=$(resident_kib "$SERVER_PID")
+  # A client's bytes pass through one 64 KiB output buffer: no line is kept whole.
+  run timeout 60 bash -c "head -c 64M /dev/zero | tr '\\0' x | '$CLIENT' 127.0.0.1 $SERVER_PORT | wc -c"
+  assert_success
+  assert_output $((64 << 20))
+  after=$(resident_kib "$SERVER_PID")
+  ((after <= before + 4096)) || fail "the server grew from $before to $after KiB"
+}
+
 @test "a connection past FD_SETSIZE is refused and logged, and the server keeps serving" {
   raise_fd_limit 1100
   start_server select -q

@@ -36,13 +36,18 @@
 #define DEFAULT_HOST "localhost"
 #define DEFAULT_PORT "5000"
 #define READ_CHUNK 65536
+/* The longest line from the peer that is printed whole. A peer that sends
+   more without a newline must not make us grow without limit: the line is
+   cut there, and the rest of it is dropped up to its newline. */
+#define MAX_LINE_BYTES 65536
 /* After our input ends, how long the peer has to close its side too. After
    q there is no limit: someone is at the keyboard, and q again stops it. */
 #define LEAVE_TIMEOUT_MS 2000
 
 static const char usage[] = "[HOST [PORT]]";
 
-/* A growing byte buffer: no line is too long for it. */
+/* A growing byte buffer. What the peer sends is kept in one only up to
+   MAX_LINE_BYTES (take_received()); what is typed here, without limit. */
 struct buffer {
     char *data;
     size_t len, cap;
@@ -55,7 +60,8 @@ enum chat_end { CHAT_GOES_ON, PEER_LEFT, PEER_VANISHED, I_QUIT, MY_INPUT_ENDED }
 struct chat {
     int sock;
     struct buffer typed;    /* from stdin: the start of a line not finished yet */
-    struct buffer received; /* from the peer: the same */
+    struct buffer received; /* from the peer: the same, at most MAX_LINE_BYTES + 1 */
+    int cutting;            /* a received line was cut: drop the rest up to its newline */
     struct buffer unsent;   /* whole typed lines the kernel did not take yet */
     enum chat_end leaving;  /* I_QUIT or MY_INPUT_ENDED once we leave */
     int half_closed;        /* shutdown(SHUT_WR) done: the peer saw our end */
@@ -128,6 +134,14 @@ static void buffer_append(struct buffer *b, const char *bytes, size_t n)
     b->len += n;
 }
 
+/* Give the memory back: a long line made the buffer grow, and it should not
+   stay that size for ever. */
+static void buffer_release(struct buffer *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
 /* Drop the first n bytes (lines already dealt with). */
 static void buffer_consume(struct buffer *b, size_t n)
 {
@@ -186,6 +200,44 @@ static void print_whole_lines(struct buffer *received)
     buffer_consume(received, start);
 }
 
+/*
+ * Bytes from the peer: keep them until their line is whole, but never more
+ * than MAX_LINE_BYTES of one line. When a line grows past that, print what
+ * came so far, say that it was cut, and drop its rest as it arrives, up to
+ * and including its newline. So a peer that never sends a newline costs
+ * a fixed amount of memory, and the chat goes on after its line.
+ */
+static void take_received(struct chat *c, const char *bytes, size_t n)
+{
+    while (n > 0) {
+        size_t room, take;
+        if (c->cutting) {
+            const char *newline = memchr(bytes, '\n', n);
+            if (newline == NULL)
+                return; /* all of it belongs to the line being dropped */
+            c->cutting = 0;
+            n -= (size_t)(newline + 1 - bytes);
+            bytes = newline + 1;
+            continue;
+        }
+        /* One byte more than a line may hold: its newline, or the proof
+           that the line is too long. */
+        room = MAX_LINE_BYTES + 1 - c->received.len;
+        take = n < room ? n : room;
+        buffer_append(&c->received, bytes, take);
+        bytes += take;
+        n -= take;
+        print_whole_lines(&c->received);
+        if (c->received.len > MAX_LINE_BYTES) { /* no newline in the first MAX_LINE_BYTES + 1 */
+            print_peer_line(c->received.data, MAX_LINE_BYTES);
+            if (printf("peer's line cut at %d bytes: the rest is dropped\n", MAX_LINE_BYTES) < 0)
+                die("write to stdout");
+            buffer_consume(&c->received, c->received.len);
+            c->cutting = 1;
+        }
+    }
+}
+
 static void start_leaving(struct chat *c, enum chat_end why)
 {
     c->leaving = why;
@@ -204,8 +256,7 @@ static enum chat_end receive_from_peer(struct chat *c)
         return PEER_VANISHED;
     }
     if (n > 0) {
-        buffer_append(&c->received, chunk, (size_t)n);
-        print_whole_lines(&c->received);
+        take_received(c, chunk, (size_t)n);
         return CHAT_GOES_ON;
     }
     if (c->received.len > 0) /* a last line without its newline */
@@ -390,9 +441,9 @@ int main(int argc, char *argv[])
     make_non_blocking(c.sock);
     end = chat_with_peer(&c);
 
-    free(c.typed.data);
-    free(c.received.data);
-    free(c.unsent.data);
+    buffer_release(&c.typed);
+    buffer_release(&c.received);
+    buffer_release(&c.unsent);
     if (close(c.sock) < 0)
         die("close");
     return end == PEER_VANISHED ? EXIT_FAILURE : EXIT_SUCCESS;

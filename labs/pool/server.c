@@ -22,8 +22,13 @@
  *          ./server -m thread -n 2  the same with threads
  *          pgrep -P <server pid>    the workers of the process pool
  *
- * Usage:   server [-m process|thread] [-n N] [-b ADDR] [-q] [PORT]
- *          (default: process mode, 3 workers, 127.0.0.1 port 20446)
+ * A client silent for longer than the idle timeout (-t, 60 s by default, as
+ * Apache's Timeout) is closed by its worker: three silent clients would
+ * otherwise hold a pool of three for ever, and nobody else be served.
+ *
+ * Usage:   server [-m process|thread] [-n N] [-t SECONDS] [-b ADDR] [-q] [PORT]
+ *          (default: process mode, 3 workers, a 60 s idle timeout (0: none),
+ *          127.0.0.1 port 20446)
  */
 #include "labs.h"
 
@@ -38,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,17 +51,20 @@
 #define DEFAULT_PORT "20446"
 #define DEFAULT_WORKERS 3
 #define MAX_WORKERS 1000
+#define DEFAULT_IDLE_TIMEOUT 60 /* seconds; 0: none */
+#define MAX_IDLE_TIMEOUT 86400  /* a day, in milliseconds still an int */
 #define ECHO_BUFFER_SIZE 16384
 #define PEER_TEXT_SIZE (INET6_ADDRSTRLEN + 16) /* "ADDR port NNNNN" */
 #define WHO_SIZE 32                            /* "worker pid 4194304" */
 
-static const char usage[] = "[-m process|thread] [-n N] [-b ADDR] [-q] [PORT]";
+static const char usage[] = "[-m process|thread] [-n N] [-t SECONDS] [-b ADDR] [-q] [PORT]";
 
 enum pool_mode { PROCESS_POOL, THREAD_POOL };
 
 struct options {
     enum pool_mode mode;
     long workers;     /* N: the size of the pool */
+    long idle_limit;  /* -t: seconds a client may stay silent, 0 for ever */
     const char *addr; /* numeric address to bind */
     const char *port; /* decimal port, "0" lets the kernel choose */
     int quiet;        /* -q: no per-connection log lines */
@@ -77,9 +86,10 @@ static long parse_number(const char *text, long min, long max)
 
 static struct options parse_options(int argc, char *argv[])
 {
-    struct options opt = {PROCESS_POOL, DEFAULT_WORKERS, DEFAULT_ADDR, DEFAULT_PORT, 0};
+    struct options opt = {PROCESS_POOL, DEFAULT_WORKERS, DEFAULT_IDLE_TIMEOUT,
+                          DEFAULT_ADDR, DEFAULT_PORT,    0};
     int c;
-    while ((c = getopt(argc, argv, "m:n:b:q")) != -1) {
+    while ((c = getopt(argc, argv, "m:n:t:b:q")) != -1) {
         switch (c) {
         case 'm':
             if (strcmp(optarg, "process") == 0)
@@ -94,6 +104,12 @@ static struct options parse_options(int argc, char *argv[])
             if (opt.workers < 0)
                 usage_error(usage, "bad pool size '%s': a number from 1 to %d", optarg,
                             MAX_WORKERS);
+            break;
+        case 't':
+            opt.idle_limit = parse_number(optarg, 0, MAX_IDLE_TIMEOUT);
+            if (opt.idle_limit < 0)
+                usage_error(usage, "bad idle timeout '%s': seconds from 0 (none) to %d", optarg,
+                            MAX_IDLE_TIMEOUT);
             break;
         case 'b': opt.addr = optarg; break;
         case 'q': opt.quiet = 1; break;
@@ -169,17 +185,59 @@ static void upper_case(char *buf, size_t len)
             buf[i] = (char)(buf[i] - 'a' + 'A');
 }
 
-/* Send back everything the client sends, upper-cased, until it closes. */
-static void upper_echo_until_eof(int conn, const char *who, const char *peer)
+/*
+ * The idle timeout (-t), in seconds, 0 for none. Set once in main() before
+ * any worker exists, and only read after that: every worker, process or
+ * thread, serves with the same limit.
+ */
+static long idle_limit;
+
+/*
+ * Wait until the client sends something, at most idle_limit seconds.
+ * Returns 1 when a read() will not block, 0 when the client stayed silent
+ * that long. Without it a client that connects and says nothing holds its
+ * worker for ever, and N of them hold the whole pool.
+ */
+static int client_speaks_in_time(int conn, const char *who)
+{
+    struct pollfd watch = {conn, POLLIN, 0};
+    int ready;
+    if (idle_limit == 0)
+        return 1;
+    while ((ready = poll(&watch, 1, (int)(idle_limit * 1000))) < 0) {
+        if (errno != EINTR) {
+            warn_errno("%s: poll", who);
+            return 1; /* let read() report what is wrong */
+        }
+    }
+    return ready > 0;
+}
+
+/*
+ * Send back everything the client sends, upper-cased, until it closes, or
+ * stays silent for idle_limit seconds, or reads none of our replies for as
+ * long (SO_SNDTIMEO: the write then fails with EAGAIN).
+ */
+static void upper_echo_until_eof(int conn, const char *who, const char *peer, int quiet)
 {
     char buf[ECHO_BUFFER_SIZE];
     ssize_t n;
-    while ((n = read_some(conn, buf, sizeof buf)) > 0) {
-        upper_case(buf, (size_t)n);
-        if (write_all(conn, buf, (size_t)n) < 0) {
-            warn_errno("%s: write to %s", who, peer);
+    for (;;) {
+        if (!client_speaks_in_time(conn, who)) {
+            if (!quiet)
+                printf("%s: %s silent for %ld s: closing\n", who, peer, idle_limit);
             return;
         }
+        if ((n = read_some(conn, buf, sizeof buf)) <= 0)
+            break;
+        upper_case(buf, (size_t)n);
+        if (write_all(conn, buf, (size_t)n) == 0)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            warn_errno("%s: write to %s", who, peer);
+        else if (!quiet)
+            printf("%s: %s read nothing for %ld s: closing\n", who, peer, idle_limit);
+        return;
     }
     if (n < 0)
         warn_errno("%s: read from %s", who, peer);
@@ -188,9 +246,12 @@ static void upper_echo_until_eof(int conn, const char *who, const char *peer)
 /* One client, start to end, by the worker named who; then the worker is free. */
 static void serve_client(int conn, const char *who, const char *peer, int quiet)
 {
+    struct timeval limit = {(time_t)idle_limit, 0};
     if (!quiet)
         printf("%s: connection from %s\n", who, peer);
-    upper_echo_until_eof(conn, who, peer);
+    if (idle_limit > 0 && setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) < 0)
+        warn_errno("%s: setsockopt SO_SNDTIMEO", who);
+    upper_echo_until_eof(conn, who, peer, quiet);
     if (close(conn) < 0)
         warn_errno("%s: close %s", who, peer);
     if (!quiet)
@@ -649,6 +710,7 @@ int main(int argc, char *argv[])
        message with one write already). */
     setvbuf(stdout, NULL, _IOLBF, 0);
     opt = parse_options(argc, argv);
+    idle_limit = opt.idle_limit;
     install_signal_handlers(opt.mode, &worker_mask);
     if (opt.mode == THREAD_POOL)
         run_thread_pool(&opt); /* never returns */

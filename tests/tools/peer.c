@@ -28,6 +28,13 @@
  *                               echo each connection a byte at a time, one
  *                               write per byte (TCP_NODELAY, TRICKLE_PAUSE_US
  *                               apart), until it closes; then the next one
+ *   peer trickle HOST PORT MS
+ *                               the slow client: connect, print "trickling",
+ *                               then send one byte (x) every MS milliseconds,
+ *                               reading and dropping whatever comes back,
+ *                               until end of stdin (then close and print
+ *                               "sent N bytes") or until the server closes
+ *                               (print "closed by the server after N bytes")
  *   peer hold HOST PORT N [LINE]
  *                               open N connections at once; if LINE is given,
  *                               send it on each and check its echo; print
@@ -53,8 +60,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char usage[] =
-    "reset|flood|hold|send-close|stall-echo HOST PORT [N [LINE] | BYTES] | trickle-echo";
+static const char usage[] = "reset|flood|hold|send-close|stall-echo|trickle HOST PORT [N [LINE] | "
+                            "BYTES | MS] | trickle-echo";
 
 #define FLOOD_STALL_MS 200
 #define STALL_DEADLINE_MS 20000    /* stall-echo gives up if nothing comes this long */
@@ -265,6 +272,48 @@ static int trickle_echo(void)
     }
 }
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+        die("clock_gettime");
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int trickle(const char *host, const char *port, long every_ms)
+{
+    char buf[4096];
+    long sent = 0;
+    long long next = now_ms() + every_ms;
+    int fd = connect_to(host, port);
+    printf("trickling\n");
+    fflush(stdout);
+    for (;;) {
+        struct pollfd fds[2] = {{fd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+        long long left = next - now_ms();
+        if (left <= 0) {
+            if (write_all(fd, "x", 1) < 0)
+                break; /* reset: the server is gone */
+            sent++;
+            next += every_ms;
+            continue;
+        }
+        if (poll(fds, 2, (int)left) < 0 && errno != EINTR)
+            die("poll");
+        if (fds[0].revents != 0 && read_some(fd, buf, sizeof buf) <= 0)
+            break; /* end of file or error: the server closed */
+        if (fds[1].revents != 0 && read_some(STDIN_FILENO, buf, sizeof buf) <= 0) {
+            if (close(fd) < 0)
+                die("close");
+            printf("sent %ld bytes\n", sent);
+            return 0;
+        }
+    }
+    printf("closed by the server after %ld bytes\n", sent);
+    close(fd);
+    return 0;
+}
+
 static int hold(const char *host, const char *port, long count, const char *line)
 {
     int *fds = calloc((size_t)count, sizeof *fds);
@@ -311,6 +360,8 @@ int main(int argc, char *argv[])
         return stall_echo(argv[2], argv[3]);
     if (argc == 2 && strcmp(argv[1], "trickle-echo") == 0)
         return trickle_echo();
+    if (argc == 5 && strcmp(argv[1], "trickle") == 0 && atol(argv[4]) > 0)
+        return trickle(argv[2], argv[3], atol(argv[4]));
     if ((argc == 5 || argc == 6) && strcmp(argv[1], "hold") == 0)
         return hold(argv[2], argv[3], atol(argv[4]), argc == 6 ? argv[5] : NULL);
     usage_error(usage, "unknown command");
