@@ -40,7 +40,7 @@ labs() {
 
 @test "every transcript in the handouts matches a fresh run" {
   # The packet captures have a test of their own (below). Every scene of every
-  # lab takes longer than one test's deadline (TEST_DEADLINE, 50 s): minutes
+  # lab takes longer than one test's deadline (TEST_DEADLINE, 100 s): minutes
   # on a busy machine. This test gets a deadline of its own.
   stop_watchdog || true # it cannot have fired yet; its wait reports the kill
   rm -f "$BATS_TEST_TMPDIR/.watchdog"
@@ -293,9 +293,12 @@ profile_cell() {
   # fork per connection: page faults on every connection (copy-on-write), the others none
   awk -v f="$(cell 'fork per connection' 4)" -v i="$(cell iterative 4)" 'BEGIN { exit !(f >= 10 && i < 1) }' ||
     fail "page faults per connection: fork $(cell 'fork per connection' 4), iterative $(cell iterative 4)"
-  # the prethreaded pool's handoff: futex calls and more switches than the iterative server
-  awk -v f="$(cell 'prethreaded pool' 5)" -v i="$(cell iterative 5)" 'BEGIN { exit !(f >= 2 && i == 0) }' ||
-    fail "futex calls per connection: prethreaded $(cell 'prethreaded pool' 5), iterative $(cell iterative 5)"
+  # the prethreaded pool's handoff: more switches than the iterative server,
+  # which makes no futex call at all. (How many futex calls the ring of
+  # slots costs depends on how often a worker finds it empty and sleeps:
+  # with two clients, rarely.)
+  awk -v i="$(cell iterative 5)" 'BEGIN { exit !(i == 0) }' ||
+    fail "futex calls per connection: iterative $(cell iterative 5)"
   awk -v p="$(cell 'prethreaded pool' 3)" -v i="$(cell iterative 3)" 'BEGIN { exit !(p > i + 1) }' ||
     fail "context switches per connection: prethreaded $(cell 'prethreaded pool' 3), iterative $(cell iterative 3)"
 }

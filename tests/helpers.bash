@@ -371,12 +371,12 @@ handout_command() {
 # has_ipv6 : the loopback address ::1 exists.
 has_ipv6() { grep -qs '^0\{31\}1 ' /proc/net/if_inet6; }
 
-# Every test has a deadline of its own, TEST_DEADLINE seconds (5 x DEADLINE
+# Every test has a deadline of its own, TEST_DEADLINE seconds (10 x DEADLINE
 # by default): past it, the watchdog that setup starts kills every process
 # the test started, so a program that never ends (a broken lab's client
 # waiting for a reply that never comes) fails its test instead of hanging
 # make check; teardown then says which test it was.
-TEST_DEADLINE=${TEST_DEADLINE:-$((DEADLINE * 5))}
+TEST_DEADLINE=${TEST_DEADLINE:-$((DEADLINE * 10))}
 
 setup() { start_watchdog; }
 

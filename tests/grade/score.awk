@@ -76,7 +76,7 @@ END {
     n = 0
     while ((getline line < buildlog) > 0) {
       all[++n] = line
-      if (line ~ /error|Error|undefined reference/ && nerr < 15) errs[++nerr] = line
+      if (line ~ /error:|Error [0-9]|undefined reference/ && nerr < 15) errs[++nerr] = line
     }
     if (nerr == 0) for (i = (n > 15 ? n - 14 : 1); i <= n; i++) errs[++nerr] = all[i]
     for (i = 1; i <= nerr; i++) firsterr = firsterr errs[i] "\n"
