@@ -18,11 +18,11 @@ student_clone() {
   CLONE=$BATS_TEST_TMPDIR/clone
   git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1 || skip "needs a git checkout"
   git clone -q "$ROOT" "$CLONE"
-  if [[ -d $ROOT/node_modules ]]; then
-    ln -s "$ROOT/node_modules" "$CLONE/node_modules"
-  else
-    : >"$CLONE/.npm-ci-failed" # Debian's bats, as this run uses
-  fi
+  # Never npm ci in the clone: through the link it would empty this
+  # checkout's node_modules under the running tests.
+  : >"$CLONE/.npm-ci-failed"
+  [[ -d $ROOT/node_modules ]] && ln -s "$ROOT/node_modules" "$CLONE/node_modules"
+  [[ -e $CLONE/.npm-ci-failed ]]
   # The test tools, as built here (the clone's sources are newer).
   local tool
   for tool in "$TESTS_DIR"/tools/*; do
