@@ -357,8 +357,10 @@ long_line_bytes() {
   writers=("$!")
   cat "$BATS_TEST_TMPDIR/from-server" >&"$SERVER_IN_FD" 3>&- &
   writers+=("$!")
-  if ! eventually file_has "$SERVER_OUT" '^peer: after the long line from the client$' ||
-    ! eventually file_has "$(out_of alice)" '^peer: after the long line from the server$'; then
+  # Tens of MiB each way: more time than a condition that takes no
+  # transfer (about 2 s on an idle machine, over 10 s on a busy one).
+  if ! DEADLINE=$((DEADLINE * 3)) eventually file_has "$SERVER_OUT" '^peer: after the long line from the client$' ||
+    ! DEADLINE=$((DEADLINE * 3)) eventually file_has "$(out_of alice)" '^peer: after the long line from the server$'; then
     kill "${writers[@]}" 2>/dev/null || true # stuck on a full FIFO: nobody reads
     fail "the lines did not get through"
   fi
