@@ -293,14 +293,14 @@ profile_cell() {
   # fork per connection: page faults on every connection (copy-on-write), the others none
   awk -v f="$(cell 'fork per connection' 4)" -v i="$(cell iterative 4)" 'BEGIN { exit !(f >= 10 && i < 1) }' ||
     fail "page faults per connection: fork $(cell 'fork per connection' 4), iterative $(cell iterative 4)"
-  # the prethreaded pool's handoff: more switches than the iterative server,
-  # which makes no futex call at all. (How many futex calls the ring of
-  # slots costs depends on how often a worker finds it empty and sleeps:
-  # with two clients, rarely.)
+  # the iterative server serves in the thread that accepted: no futex call
+  # at all. (How many the pool's ring of slots costs depends on how often a
+  # worker finds it empty and sleeps: with two clients, rarely.)
   awk -v i="$(cell iterative 5)" 'BEGIN { exit !(i == 0) }' ||
     fail "futex calls per connection: iterative $(cell iterative 5)"
-  awk -v p="$(cell 'prethreaded pool' 3)" -v i="$(cell iterative 3)" 'BEGIN { exit !(p > i + 1) }' ||
-    fail "context switches per connection: prethreaded $(cell 'prethreaded pool' 3), iterative $(cell iterative 3)"
+  # (No live check of context switches: since the ring of slots the pool's
+  # are close to the iterative server's, and a busy machine adds switches
+  # to every design: 2.6 for the iterative server at load 9.)
 }
 
 @test "no line of a Mermaid diagram has a semicolon (Mermaid ends a statement there)" {
