@@ -79,7 +79,7 @@ teardown() {
   helpers_teardown
 }
 
-@test "make grade grades a class: the lab, two mutants, one that does not build, one that writes outside" {
+@test "make grade grades a class: the lab, each of its lesson mutants, one that does not build, one that writes outside" {
   submission lab
   cp -R "$CLASS_SRC/lab" "$CLASS/lab"
   # one-write, under labs/tcp-echo/ in a .tar.gz, with a changed common/labs.h
@@ -94,6 +94,9 @@ teardown() {
   submission zip/no-sigpipe no-sigpipe-ignore
   printf 'server client:\n\techo my own rules >/tmp/%s\n' "$TOKEN" >"$CLASS_SRC/zip/no-sigpipe/Makefile"
   (cd "$CLASS_SRC/zip" && zip -qr "$CLASS/no-sigpipe.zip" no-sigpipe)
+  # one-read (the client's mistake), a plain folder.
+  submission one-read one-read
+  cp -R "$CLASS_SRC/one-read" "$CLASS/one-read"
   submission broken
   printf 'this is not C;\n' >>"$CLASS_SRC/broken/server.c"
   cp -R "$CLASS_SRC/broken" "$CLASS/broken"
@@ -134,10 +137,10 @@ teardown() {
   assert_line --regexp '^\| broken \| failed \| 0 \| 27 \| 0 \| 0 / 27 \|$'
   assert_line --regexp "^- broken: \`server.c:[0-9]+:[0-9]+: error: "
   hardest=$(sed -n '/^| test | passed by |$/ { n; n; p; q; }' <<<"$output")
-  [[ $hardest =~ ^\|\ (an\ echo\ held\ up|a\ client\ that\ leaves\ before).*\ \|\ 3\ of\ 5\ \|$ ]] || fail "hardest: $hardest"
+  [[ $hardest =~ ^\|\ (an\ echo\ held\ up|a\ client\ that\ leaves\ before|a\ reply\ that\ arrives|a\ 1\ MiB\ line).*\ \|\ 4\ of\ 6\ \|$ ]] || fail "hardest: $hardest"
 
   assert_equal "$(head -n 1 "$OUT/grades.csv")" "student,build,warnings,passed,failed,flaky,skipped,score,max_score"
-  assert_equal "$(wc -l <"$OUT/grades.csv")" 6
+  assert_equal "$(wc -l <"$OUT/grades.csv")" 7
   assert_equal "$(csv_row lab | cut -d, -f2,4,5,8,9)" "ok,27,0,27,27"
   assert_equal "$(csv_row broken | cut -d, -f2,4,5,8,9)" "failed,0,27,0,27"
   # A mutant fails the test its lesson names, and that one only; a flaky
@@ -145,6 +148,10 @@ teardown() {
   for mutant in one-write no-sigpipe; do
     assert_equal "$(csv_row "$mutant" | cut -d, -f5,8,9)" "1,26,27"
   done
+  # one-read also fails the 1 MiB line, which no single read() can hold.
+  assert_equal "$(csv_row one-read | cut -d, -f5,8,9)" "2,25,27"
+  grep -q 'name="a reply that arrives a byte at a time is printed whole"><failure' "$OUT/one-read/junit.xml"
+  grep -q 'name="a 1 MiB line comes back byte-exact"><failure' "$OUT/one-read/junit.xml"
   grep -q '<failure' "$OUT/one-write/junit.xml"
   [[ $(grep -c '<failure' "$OUT/one-write/junit.xml") == 1 ]]
   grep -B1 '<failure' "$OUT/one-write/junit.xml" | grep -q 'name="an echo held up while the server is stopped'
@@ -164,7 +171,7 @@ teardown() {
   assert_equal "$(cksum <"$CLASS/lab/server.c")" "$lab_sum"
   assert_equal "$(grade_processes)" ""
   # Every student's results, well-formed.
-  for student in lab one-write no-sigpipe broken escape; do
+  for student in lab one-write no-sigpipe one-read broken escape; do
     valid_json "$OUT/$student/results.json"
     valid_xml "$OUT/$student/junit.xml"
     [[ -s $OUT/$student/log.txt ]]
