@@ -414,6 +414,10 @@ send_64_mib() { head -c $((64 << 20)) /dev/zero | tr '\0' x >&"$1"; }
 }
 
 @test "the memory a long typed line took is given back when its peer leaves" {
+  # AddressSanitizer keeps freed memory in quarantine (256 MiB by default):
+  # in its build the resident size cannot show memory given back.
+  grep -qs -- -fsanitize=address "$LABS/p2p-chat/.build-flags" &&
+    skip "an AddressSanitizer build keeps freed memory in quarantine"
   start_server_with_fifo p2p-chat
   exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
   eventually file_has "$SERVER_OUT" '^peer connected'
