@@ -214,6 +214,10 @@ release_holder() {
 }
 
 @test "a 64 MiB line without a newline comes back whole, and the server's memory stays within 4 MiB of its start" {
+  # AddressSanitizer keeps freed memory in quarantine (256 MiB by default):
+  # in its build the resident size does not measure the server's own use.
+  grep -qs -- -fsanitize=address "$LABS/select/.build-flags" &&
+    skip "an AddressSanitizer build keeps freed memory in quarantine"
   start_server select
   before=$(resident_kib "$SERVER_PID")
   # A client's bytes pass through one 64 KiB output buffer: no line is kept whole.
