@@ -301,6 +301,13 @@ recv_q_empty() {
   eventually peer_lines_are "$(out_of alice)" "$BATS_TEST_TMPDIR/expected"
 }
 
+# write_within FD FILE : FILE written to FD within 2 x DEADLINE seconds (a
+# program that stops reading makes the write wait: it fails then).
+write_within() {
+  timeout "$((DEADLINE * 2))" cat "$2" >&"$1" ||
+    fail "${2##*/} was not all taken within $((DEADLINE * 2)) s"
+}
+
 # x_line BYTES CHAR FILE : FILE holds BYTES times CHAR and a newline.
 x_line() {
   head -c "$1" /dev/zero | tr '\0' "$2" >"$3"
@@ -387,7 +394,12 @@ within_mib_of() {
 }
 
 # send_64_mib FD : 64 MiB of x without a newline, into FD.
-send_64_mib() { head -c $((64 << 20)) /dev/zero | tr '\0' x >&"$1"; }
+# send_64_mib FD : 64 MiB of x, no newline, written to FD within 2 x DEADLINE
+# seconds (a program that stops reading makes the write wait: it fails then).
+send_64_mib() {
+  timeout "$((DEADLINE * 2))" sh -c "head -c $((64 << 20)) /dev/zero | tr '\\0' x" >&"$1" ||
+    fail "the 64 MiB were not all taken within $((DEADLINE * 2)) s"
+}
 
 @test "a 64 MiB line without a newline leaves the server's memory within 4 MiB of its start, and the chat goes on" {
   start_server_with_fifo p2p-chat
@@ -425,7 +437,7 @@ send_64_mib() { head -c $((64 << 20)) /dev/zero | tr '\0' x >&"$1"; }
   # 16 MiB typed to a peer that reads none of it: the server holds the line
   # (typed, then unsent) while the peer's buffers are full.
   x_line $((16 << 20)) t "$BATS_TEST_TMPDIR/line"
-  cat "$BATS_TEST_TMPDIR/line" >&"$SERVER_IN_FD"
+  write_within "$SERVER_IN_FD" "$BATS_TEST_TMPDIR/line"
   eventually send_queue_over 100000
   # Closed with data unread: the peer's kernel resets the connection.
   exec {sock}>&-
@@ -476,7 +488,7 @@ send_queue_over() {
   # More than the peer's buffers take: the rest waits in the server.
   head -c 8388608 /dev/zero | tr '\0' 's' >"$BATS_TEST_TMPDIR/line"
   printf '\n' >>"$BATS_TEST_TMPDIR/line"
-  cat "$BATS_TEST_TMPDIR/line" >&"$SERVER_IN_FD"
+  write_within "$SERVER_IN_FD" "$BATS_TEST_TMPDIR/line"
   eventually send_queue_over 100000
   printf 'still hearing me?\n' >&"$sock"
   eventually file_has "$SERVER_OUT" '^peer: still hearing me\?$'
