@@ -147,7 +147,7 @@ static void upper_echo_until_eof(int conn, const char *who, const char *peer, in
 static void upper_case(char *buf, size_t len);
 
 /* Not the lesson: the idle timeout, further down. */
-static int client_speaks_in_time(int conn, const char *who);
+static void set_idle_limit(int conn, const char *who);
 
 /* Not the lesson: surviving a killed supervisor, further down. */
 static int supervisor_gone(int alive_read);
@@ -523,11 +523,9 @@ static void install_signal_handlers(enum pool_mode mode, sigset_t *worker_mask)
 /* One client, start to end, by the worker named who; then the worker is free. */
 static void serve_client(int conn, const char *who, const char *peer, int quiet)
 {
-    struct timeval limit = {(time_t)idle_limit, 0};
     if (!quiet)
         printf("%s: connection from %s\n", who, peer);
-    if (idle_limit > 0 && setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) < 0)
-        warn_errno("%s: setsockopt SO_SNDTIMEO", who);
+    set_idle_limit(conn, who);
     upper_echo_until_eof(conn, who, peer, quiet);
     if (close(conn) < 0)
         warn_errno("%s: close %s", who, peer);
@@ -538,21 +536,14 @@ static void serve_client(int conn, const char *who, const char *peer, int quiet)
 /*
  * Send back everything the client sends, upper-cased, until it closes, or
  * stays silent for idle_limit seconds, or reads none of our replies for as
- * long (SO_SNDTIMEO: the write then fails with EAGAIN, as would_block()
- * knows it from a non-blocking socket).
+ * long (set_idle_limit(): the read or the write then fails with EAGAIN, as
+ * would_block() knows it from a non-blocking socket).
  */
 static void upper_echo_until_eof(int conn, const char *who, const char *peer, int quiet)
 {
     char buf[ECHO_BUFFER_SIZE];
     ssize_t n;
-    for (;;) {
-        if (!client_speaks_in_time(conn, who)) {
-            if (!quiet)
-                printf("%s: %s silent for %ld s: closing\n", who, peer, idle_limit);
-            return;
-        }
-        if ((n = read_some(conn, buf, sizeof buf)) <= 0)
-            break;
+    while ((n = read_some(conn, buf, sizeof buf)) > 0) {
         upper_case(buf, (size_t)n);
         if (write_all(conn, buf, (size_t)n) == 0)
             continue;
@@ -562,8 +553,12 @@ static void upper_echo_until_eof(int conn, const char *who, const char *peer, in
             printf("%s: %s read nothing for %ld s: closing\n", who, peer, idle_limit);
         return;
     }
-    if (n < 0)
+    if (n < 0 && would_block(errno)) {
+        if (!quiet)
+            printf("%s: %s silent for %ld s: closing\n", who, peer, idle_limit);
+    } else if (n < 0) {
         warn_errno("%s: read from %s", who, peer);
+    }
 }
 
 /* The service: a-z become A-Z, every other byte stays as it is. (toupper()
@@ -581,24 +576,22 @@ static void upper_case(char *buf, size_t len)
  */
 
 /*
- * Wait until the client sends something, at most idle_limit seconds.
- * Returns 1 when a read() will not block, 0 when the client stayed silent
- * that long. Without it a client that connects and says nothing holds its
- * worker for ever, and N of them hold the whole pool.
+ * Bound both waits of a worker on its client to idle_limit seconds: a
+ * read() that gets nothing for that long, and a write() the client leaves
+ * unread for as long, fail with EAGAIN (or EWOULDBLOCK). Without it a client
+ * that connects and says nothing holds its worker for ever, and N of them
+ * hold the whole pool. Two options set once a connection, where a poll()
+ * before each read() would cost a system call every request.
  */
-static int client_speaks_in_time(int conn, const char *who)
+static void set_idle_limit(int conn, const char *who)
 {
-    struct pollfd watch = {conn, POLLIN, 0};
-    int ready;
+    struct timeval limit = {(time_t)idle_limit, 0};
     if (idle_limit == 0)
-        return 1;
-    while ((ready = poll(&watch, 1, (int)(idle_limit * 1000))) < 0) {
-        if (errno != EINTR) {
-            warn_errno("%s: poll", who);
-            return 1; /* let read() report what is wrong */
-        }
-    }
-    return ready > 0;
+        return;
+    if (setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) < 0)
+        warn_errno("%s: setsockopt SO_RCVTIMEO", who);
+    if (setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) < 0)
+        warn_errno("%s: setsockopt SO_SNDTIMEO", who);
 }
 
 /* ------------------------------------------------------------------------
