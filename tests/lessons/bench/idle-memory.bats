@@ -24,6 +24,7 @@ column() {
   cmd=$(handout_command 09-bench.md idle-memory 'BENCH_IDLE=')
   [[ $cmd == *' make bench' ]]
   handout_substitute cmd BENCH_IDLE=1000 "BENCH_IDLE=$idle"
+  handout_vars=() # its VAR=VALUE words, quotes and all
   eval "handout_vars=(${cmd% make bench})"
   run --separate-stderr env "${handout_vars[@]}" BENCH_SECONDS=0.3 \
     BENCH_REPEAT=1 BENCH_OUT="$out" timeout 50 "$ROOT/tests/bench/run"

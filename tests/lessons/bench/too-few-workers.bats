@@ -21,6 +21,7 @@ column() {
   # The handout's BENCH_CLIENTS=4 ... make bench (make bench runs tests/bench/run).
   cmd=$(handout_command 09-bench.md too-few-workers 'BENCH_CLIENTS=')
   [[ $cmd == *' make bench' ]]
+  handout_vars=() # its VAR=VALUE words, quotes and all
   eval "handout_vars=(${cmd% make bench})"
   run --separate-stderr env "${handout_vars[@]}" \
     BENCH_SECONDS=1 BENCH_REPEAT=1 BENCH_OUT="$out" timeout 50 "$ROOT/tests/bench/run"
