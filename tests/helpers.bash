@@ -518,3 +518,17 @@ server_input_ends() {
   local fd=$SERVER_IN_FD
   exec {fd}>&-
 }
+
+# --- The handouts' commands, as the student types them ---
+# handout_substitute VAR FROM TO : in the variable VAR (a command from
+# handout_command), replace every FROM by TO: the student's ./client, default
+# port or pid P by this test's. Fails, saying so, when VAR holds no FROM: the
+# handout's command changed, and the lesson must follow it.
+handout_substitute() {
+  local -n _handout_command=$1
+  if [[ $_handout_command != *"$2"* ]]; then
+    echo "the handout's command '$_handout_command' no longer holds '$2'" >&2
+    return 1
+  fi
+  _handout_command=${_handout_command//"$2"/"$3"}
+}

@@ -11,7 +11,9 @@ is_gone() { ! is_running "$1"; }
   port=$SERVER_PORT
   old=$SERVER_PID
   hold_connections 1 hello
-  kill -KILL "$SERVER_CHILD_PID"
+  kill=$(handout_command 03-fork-zombie.md keep-listener 'kill -9 P') # the handout's
+  handout_substitute kill ' P' " $SERVER_CHILD_PID"
+  eval "$kill"
   eventually is_gone "$SERVER_CHILD_PID"
   # The old child still serves its client, and the port is free: SO_REUSEADDR
   # lets a listener bind beside the connection the child holds.

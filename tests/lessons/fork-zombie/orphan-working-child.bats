@@ -15,12 +15,20 @@ parent_of() { ps -o ppid= -p "$1" | tr -d ' '; }
   eventually file_has "$BATS_TEST_TMPDIR/talker.out" '^before$'
   child=$(sed -n 's/^child pid \([0-9]*\) .*/\1/p' "$SERVER_OUT")
   assert_equal "$(parent_of "$child")" "$SERVER_CHILD_PID"
-  kill -KILL "$SERVER_CHILD_PID"
+  kill=$(handout_command 03-fork-zombie.md orphan-working-child 'kill -9 P')
+  handout_substitute kill ' P' " $SERVER_CHILD_PID"
+  eval "$kill"
   eventually is_gone "$SERVER_CHILD_PID"
   # Its new parent: PID 1 on most machines; here the subreaper the server
   # ran under, which asked to adopt orphans in PID 1's place.
-  assert_equal "$(parent_of "$child")" "$SERVER_PID"
-  assert_equal "$(proc_state "$child")" S
+  # The handout's look at the child: its PPID, and STAT still S (S+ in a
+  # terminal's foreground).
+  look=$(handout_command 03-fork-zombie.md orphan-working-child 'ps -o pid,ppid,stat,cmd -p C')
+  handout_substitute look ' -p C' " -p $child"
+  run bash -c "$look"
+  assert_success
+  assert_line --index 0 --regexp '^ *PID +PPID +STAT +CMD$'
+  assert_line --index 1 --regexp "^ *$child +$SERVER_PID +S[^ ]* +"
   send_line talker "after"
   eventually file_has "$BATS_TEST_TMPDIR/talker.out" '^after$'
   end_input talker

@@ -13,6 +13,12 @@ zombies_are() { (($(zombie_children "$SERVER_CHILD_PID") == $1)); }
   start_client talker fork-zombie 127.0.0.1 "$SERVER_PORT"
   eventually zombies_are 1
   assert file_has "$SERVER_OUT" '^child pid [0-9]+: 127\.0\.0\.1 port [0-9]+ closed$'
+  # The handout's look at the child C: ps -o stat= -p C shows it Z.
+  child=$(sed -n 's/^child pid \([0-9]*\): .* closed$/\1/p' "$SERVER_OUT")
+  look=$(handout_command 03-fork-zombie.md shut-down-in-parent 'ps -o stat= -p C')
+  handout_substitute look ' -p C' " -p $child"
+  run bash -c "$look"
+  assert_output --regexp '^Z'
   send_line talker "hello"
   client_exits talker
   assert_equal "$CLIENT_STATUS" 1

@@ -5,6 +5,10 @@
 load ../../helpers
 
 @test "a silent peer holds the chat server; the next peer waits until it leaves" {
+  # The handout's silent peer: what hold_connections runs, on this test's port.
+  hold=$(handout_command 07-p2p-chat.md idle-peer '../../tests/tools/peer hold ')
+  assert_equal "$hold" "../../tests/tools/peer hold 127.0.0.1 5000 1"
+  [[ $ROOT/labs/p2p-chat/../../tests/tools/peer -ef $PEER ]]
   start_server_with_fifo p2p-chat
   hold_connections 1 # connected, and never a byte
   eventually file_has "$SERVER_OUT" '^peer connected from '

@@ -6,7 +6,8 @@ load ../../helpers
   start_server_with_fifo p2p-chat
   start_client alice p2p-chat 127.0.0.1 "$SERVER_PORT"
   eventually file_has "$SERVER_OUT" '^peer connected'
-  kill -KILL "${CLIENT_PID[alice]}"
+  kill=$(handout_command 07-p2p-chat.md say-goodbye 'kill -9') # the handout's
+  eval "$kill ${CLIENT_PID[alice]}"
   eventually file_has "$SERVER_OUT" '^peer vanished without a goodbye$'
   refute file_has "$SERVER_OUT" '^peer left$'
 }

@@ -4,14 +4,23 @@
 load ../../helpers
 
 @test "after kill -KILL of the parent each idle worker leaves at once and a new server can take the port" {
-  start_server_under_subreaper pool -n 2
-  eventually eval "(( \$(pgrep -c -P $SERVER_CHILD_PID) == 2 ))"
-  workers=$(pgrep -P "$SERVER_CHILD_PID")
-  kill -KILL "$SERVER_CHILD_PID"
+  # The handout's server, kill and pgrep, with P the server's pid.
+  server=$(handout_command 08-pool.md kill-parent './server ')
+  kill=$(handout_command 08-pool.md kill-parent 'kill -KILL P')
+  pgrep=$(handout_command 08-pool.md kill-parent 'pgrep -P P')
+  read -r -a words <<<"$server"
+  start_server_under_subreaper pool "${words[@]:1}"
+  handout_substitute kill ' P' " $SERVER_CHILD_PID"
+  handout_substitute pgrep ' P' " $SERVER_CHILD_PID"
+  eventually eval "(( \$(bash -c '$pgrep' | wc -l) == 2 ))"
+  workers=$(bash -c "$pgrep")
+  eval "$kill"
   for worker in $workers; do
     eventually file_has "$SERVER_OUT" "^worker pid $worker: the server is gone, leaving\$"
     eventually eval "! is_running $worker"
   done
+  run bash -c "$pgrep" # lists nothing
+  assert_output ""
   pid=$SERVER_PID # the subreaper: it exits once the orphans are gone
   SERVER_PID=
   eventually eval "! is_running $pid"

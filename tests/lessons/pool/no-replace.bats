@@ -4,10 +4,13 @@
 load ../../helpers
 
 @test "-n 1 without replacement: after kill -KILL of the worker, a client connects but gets no reply" {
-  start_server pool -n 1
+  options=$(handout_command 08-pool.md no-replace '-n ') # the handout's -n 1
+  read -r -a words <<<"$options"
+  start_server pool "${words[@]}"
   eventually eval "[[ -n \$(pgrep -P $SERVER_PID) ]]"
   worker=$(pgrep -P "$SERVER_PID")
-  kill -KILL "$worker"
+  kill=$(handout_command 08-pool.md no-replace 'kill -KILL') # the handout's
+  eval "$kill $worker"
   eventually file_has "$SERVER_OUT" "^worker pid $worker killed by signal 9\$"
   refute file_has "$SERVER_OUT" 'replaces'
   start_client late pool 127.0.0.1 "$SERVER_PORT"

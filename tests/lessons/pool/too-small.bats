@@ -9,9 +9,14 @@ most_open_at_once() {
 }
 
 @test "six random clients: never more than N open at once, with N = 1, 3 and 6" {
+  # The handout's server (then with -n 3 and -n 6) and six clients.
+  server=$(handout_command 08-pool.md too-small './server -n ')
+  six=$(handout_command 08-pool.md too-small 'time ./client -c 6 ')
+  assert_equal "$server" "./server -n 1"
+  handout_substitute six 'time ./client' "timeout 60 '$LABS/pool/client'"
   for n in 1 3 6; do
     start_server pool -n "$n"
-    run timeout 60 "$LABS/pool/client" -c 6 -n 3 -d 300 127.0.0.1 "$SERVER_PORT"
+    run bash -c "$six 127.0.0.1 $SERVER_PORT"
     assert_success
     eventually eval "(( \$(grep -c ' closed\$' $SERVER_OUT) == 6 ))"
     most=$(most_open_at_once "$SERVER_OUT")

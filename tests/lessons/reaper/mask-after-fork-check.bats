@@ -6,7 +6,6 @@
 load ../../helpers
 
 is_gone() { ! is_running "$1"; }
-parent_of() { ps -o ppid= -p "$1" | tr -d ' '; }
 
 @test "kill -TERM P during the sleep: the newest child is left serving, an orphan" {
   start_server_under_subreaper reaper
@@ -15,9 +14,15 @@ parent_of() { ps -o ppid= -p "$1" | tr -d ' '; }
   eventually file_has "$BATS_TEST_TMPDIR/talker.out" '^before$'
   child=$(sed -n 's/^child pid \([0-9]*\) .*/\1/p' "$SERVER_OUT")
   # The parent is asleep between fork() and remember_child() now.
-  kill -TERM "$SERVER_CHILD_PID"
+  kill=$(handout_command 04-reaper.md mask-after-fork 'kill -TERM P') # the handout's
+  handout_substitute kill ' P' " $SERVER_CHILD_PID"
+  eval "$kill"
   eventually is_gone "$SERVER_CHILD_PID"
-  assert_equal "$(parent_of "$child")" "$SERVER_PID" # adopted by the subreaper
+  # The handout's look at the child: still running, adopted by the subreaper.
+  look=$(handout_command 04-reaper.md mask-after-fork 'ps -o pid,ppid,stat,cmd -p C')
+  handout_substitute look ' -p C' " -p $child"
+  run bash -c "$look"
+  assert_line --index 1 --regexp "^ *$child +$SERVER_PID +S[^ ]* +"
   send_line talker "after"
   eventually file_has "$BATS_TEST_TMPDIR/talker.out" '^after$'
   end_input talker

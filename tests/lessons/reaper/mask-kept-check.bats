@@ -11,6 +11,12 @@ load ../../helpers
   send_line talker "before"
   eventually file_has "$BATS_TEST_TMPDIR/talker.out" '^before$'
   # The parent is asleep between fork() and remember_child() now.
+  kill=$(handout_command 04-reaper.md mask-kept 'kill -TERM P') # the handout's
+  handout_substitute kill ' P' " $SERVER_CHILD_PID"
+  eval "$kill"
+  # The server stops (after the sleep), and the subreaper with it: SIGTERM
+  # to the subreaper now changes nothing, and stop_server checks the end.
+  eventually eval '! is_running '"$SERVER_CHILD_PID"
   stop_server TERM
   refute file_has "$SERVER_ERR" 'adopted'
   send_line talker "after"

@@ -24,3 +24,16 @@ load ../../helpers
   assert_equal "$second" two
   exec {sock}>&-
 }
+
+@test "the handout's (printf 'one\\ntwo\\n'; sleep 5) | ./client: one at once, two when input ends" {
+  cmd=$(handout_command 06-select.md a-line-at-a-time "(printf 'one")
+  start_server select
+  handout_substitute cmd ./client "timeout 20 '$LABS/select/client'"
+  handout_substitute cmd ' localhost 5400' " 127.0.0.1 $SERVER_PORT"
+  spawn /dev/null "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err" bash -c "$cmd"
+  eventually file_has "$BATS_TEST_TMPDIR/out" '^one$'
+  # The client started after both lines were in the pipe: it sent them in
+  # one write, and two stays in the server's stdio buffer for the 5 s.
+  not_within 2000 file_has "$BATS_TEST_TMPDIR/out" '^two$'
+  eventually file_has "$BATS_TEST_TMPDIR/out" '^two$'
+}

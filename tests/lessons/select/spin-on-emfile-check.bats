@@ -14,8 +14,16 @@ cpu_ticks() {
 busier_than() { (($(cpu_ticks "$1") > $2)); }
 
 @test "out of descriptors with clients queued, the server spins" {
+  # The handout's limit and peer hold (hold_connections runs the same on
+  # this test's port). Its ulimit -n lowers the hard limit too, for good:
+  # here only the soft one, which can be raised again. Its top -p P is
+  # interactive: the CPU time top shows comes from /proc/P/stat, read here.
+  limit=$(handout_command 06-select.md spin-on-emfile 'ulimit -n ')
+  hold=$(handout_command 06-select.md spin-on-emfile '../../tests/tools/peer hold ')
+  assert_equal "$hold" "../../tests/tools/peer hold 127.0.0.1 5400 100"
+  [[ $ROOT/labs/select/../../tests/tools/peer -ef $PEER ]]
   soft=$(ulimit -Sn)
-  ulimit -S -n 64 # what the exercise's server terminal does
+  ulimit -S -n "${limit#ulimit -n }" # what the exercise's server terminal does
   start_server select
   ulimit -S -n "$soft"
   hold_connections 100

@@ -4,14 +4,17 @@
 
 load ../../helpers
 
+# The Recv-Q of the LISTEN line that the handout's own ss command prints.
 listen_recv_q() {
-  ss -Htln "( sport = :$SERVER_PORT )" | awk '{ print $2 }'
+  bash -c "$SS" | awk '$1 == "LISTEN" { print $2 }'
 }
 
 queue_is() { [[ $(listen_recv_q) == "$1" ]]; }
 
 @test "the LISTEN line's Recv-Q counts the clients waiting for accept" {
+  SS=$(handout_command 01-tcp-echo.md count-the-queue 'ss ')
   start_server tcp-echo
+  handout_substitute SS :5090 ":$SERVER_PORT"
   start_client A tcp-echo 127.0.0.1 "$SERVER_PORT"
   send_line A "first"
   eventually file_has "$BATS_TEST_TMPDIR/A.out" '^first$'

@@ -5,8 +5,13 @@
 load ../../helpers
 
 @test "a trickling client holds the iterative server; the next client waits until it leaves" {
+  # The handout's trickler, from labs/tcp-echo, on this test's port.
+  trickle=$(handout_command 01-tcp-echo.md trickler '../../tests/tools/peer trickle')
   start_server tcp-echo
-  start_peer trickler trickle 127.0.0.1 "$SERVER_PORT" 200
+  handout_substitute trickle ' 5090 ' " $SERVER_PORT "
+  read -r -a words <<<"$trickle"
+  [[ $ROOT/labs/tcp-echo/${words[0]} -ef $PEER ]] # the path is right from labs/tcp-echo
+  start_peer trickler "${words[@]:1}"
   eventually file_has "$BATS_TEST_TMPDIR/trickler.out" '^trickling$'
   eventually file_has "$SERVER_OUT" '^connection from '
   start_client B tcp-echo 127.0.0.1 "$SERVER_PORT"

@@ -6,8 +6,10 @@
 load ../../helpers
 
 @test "without the lock, ThreadSanitizer reports a data race on the counts" {
+  client=$(handout_command 05-threads.md remove-the-lock 'seq 3 ') # the handout's
   start_server threads
-  run timeout 60 "$LABS/threads/client" -t 20 127.0.0.1 "$SERVER_PORT" < <(seq 3)
+  handout_substitute client ./client "timeout 60 '$LABS/threads/client'"
+  run bash -c "$client 127.0.0.1 $SERVER_PORT"
   eventually file_has "$SERVER_ERR" '^WARNING: ThreadSanitizer: data race'
   assert file_has "$SERVER_ERR" "(clients_served|clients_active)"
   assert file_has "$SERVER_ERR" "#[0-9]+ client_(arrived|left) "

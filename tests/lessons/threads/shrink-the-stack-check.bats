@@ -6,8 +6,11 @@
 load ../../helpers
 
 @test "with a 24 KiB stack the server dies with a segmentation fault after a flood" {
+  # The handout's flood, from the top of the repository, on this test's port.
+  flood=$(handout_command 05-threads.md shrink-the-stack 'tests/tools/peer flood ')
   start_server threads
-  run timeout 60 "$PEER" flood 127.0.0.1 "$SERVER_PORT"
+  handout_substitute flood ' 5300' " $SERVER_PORT"
+  run bash -c "cd '$ROOT' && timeout 60 $flood"
   eventually eval '! is_running '"$SERVER_PID"
   status=0
   wait "$SERVER_PID" || status=$?

@@ -5,9 +5,14 @@
 load ../../helpers
 
 @test "without the stdout lock, some lines of client -t 8 come out mixed" {
-  start_server threads -q
-  seq 2000 | timeout 60 "$LABS/threads/client" -t 8 127.0.0.1 "$SERVER_PORT" >"$BATS_TEST_TMPDIR/out"
-  mixed=$(grep -cvE '^\[thread [1-8]\] [0-9]+$' "$BATS_TEST_TMPDIR/out" || true)
+  # The handout's server and pipeline: the count of mixed lines.
+  server=$(handout_command 05-threads.md unlock-stdout './server ')
+  count=$(handout_command 05-threads.md unlock-stdout 'seq 2000 ')
+  read -r -a words <<<"$server"
+  start_server threads "${words[@]:1}"
+  handout_substitute count ' -t 8 ' " -t 8 127.0.0.1 $SERVER_PORT "
+  handout_substitute count ./client "timeout 60 '$LABS/threads/client'"
+  mixed=$(bash -c "$count" || true)
   echo "mixed lines: $mixed" >&2
   ((mixed > 0))
 }

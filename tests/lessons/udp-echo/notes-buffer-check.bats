@@ -6,9 +6,11 @@
 load ../../helpers
 
 @test "a 600-byte line: the server logs 512 bytes, the client a late reply of 512 bytes and no reply" {
+  # The handout's command, with this test's client and port.
+  cmd=$(handout_command 02-udp-echo.md notes-buffer 'head -c 600 ')
   start_server udp-echo
-  { head -c 600 /dev/zero | tr '\0' v; printf '\n'; } >"$BATS_TEST_TMPDIR/in"
-  run --separate-stderr timeout "$DEADLINE" "$LABS/udp-echo/client" 127.0.0.1 "$SERVER_PORT" <"$BATS_TEST_TMPDIR/in"
+  handout_substitute cmd ./client "timeout $DEADLINE '$LABS/udp-echo/client' 127.0.0.1 $SERVER_PORT"
+  run --separate-stderr bash -c "$cmd"
   assert_failure 1
   assert_output ""
   assert_equal "${stderr_lines[0]}" "client: ignoring a late reply of 512 bytes"

@@ -5,8 +5,13 @@
 load ../../helpers
 
 @test "the second same is printed with no warning, the warning comes before other" {
+  # The handout's client for terminal A (typed into by hand: here, by
+  # send_line), with this test's port; Ctrl-Z and fg are SIGSTOP and SIGCONT.
+  client=$(handout_command 02-udp-echo.md repeat-yourself './client ')
+  read -r -a words <<<"$client"
+  [[ ${words[*]:1} == '-t 300' ]] # the timeout the messages below name
   start_server udp-echo
-  start_client A udp-echo -t 300 127.0.0.1 "$SERVER_PORT"
+  start_client A udp-echo "${words[@]:1}" 127.0.0.1 "$SERVER_PORT"
   kill -STOP "$SERVER_PID" # Ctrl-Z
   send_line A same
   eventually file_has "$BATS_TEST_TMPDIR/A.err" 'no reply within 300 ms'

@@ -12,8 +12,12 @@ load ../../helpers
   start_server udp-echo
   port=$SERVER_PORT
   stop_server
-  run --separate-stderr timeout "$DEADLINE" strace -o "$BATS_TEST_TMPDIR/trace" \
-    -e trace=connect,sendto,poll,recvfrom "$LABS/udp-echo/client" 127.0.0.1 "$port" <<<"hello?"
+  # The handout's command, with strace's output in a file and this test's
+  # client and (closed) port.
+  cmd=$(handout_command 02-udp-echo.md watch-the-refusal "printf 'hello?")
+  handout_substitute cmd 'strace ' "strace -o '$BATS_TEST_TMPDIR/trace' "
+  handout_substitute cmd ./client "'$LABS/udp-echo/client' 127.0.0.1 $port"
+  run --separate-stderr timeout "$DEADLINE" bash -c "$cmd"
   assert_failure 1
   run cat "$BATS_TEST_TMPDIR/trace"
   assert_line --regexp "^connect\\([0-9]+, \\{sa_family=AF_INET, sin_port=htons\\($port\\), .*\\) = 0$"

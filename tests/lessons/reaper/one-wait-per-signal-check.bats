@@ -1,0 +1,39 @@
+#!/usr/bin/env bats
+# Check of exercise 1 (one-wait-per-signal.patch): the handout's steps on
+# the changed server. A burst of 50 clients leaves zombies behind, because
+# the SIGCHLDs of children that end together merge into one and each reaps a
+# single child; the next burst leaves more.
+
+load ../../helpers
+
+# zombies : the handout's count, "ps -o stat= --ppid P | grep -c Z".
+zombies() { bash -c "$COUNT"; }
+
+# all_children_ended : every child of the server has ended (is a zombie or
+# reaped), so the count no longer changes.
+all_children_ended() {
+  [[ -z $(child_pids "$SERVER_CHILD_PID" | while read -r pid; do is_running "$pid" && echo "$pid"; done) ]]
+}
+
+@test "./client -c 50: zombies are left, and the next burst leaves more" {
+  ps --ppid 1 -o pid= >/dev/null 2>&1 || skip "this ps has no --ppid (not procps)"
+  server=$(handout_command 04-reaper.md one-wait-per-signal './server ')
+  burst=$(handout_command 04-reaper.md one-wait-per-signal './client ')
+  COUNT=$(handout_command 04-reaper.md one-wait-per-signal 'ps -o stat= --ppid P')
+  read -r -a words <<<"$server"
+  start_server_under_subreaper reaper "${words[@]:1}"
+  handout_substitute COUNT ' P ' " $SERVER_CHILD_PID "
+  handout_substitute burst ./client "timeout 20 '$LABS/reaper/client'"
+  run bash -c "$burst 127.0.0.1 $SERVER_PORT"
+  assert_success
+  eventually all_children_ended
+  first=$(zombies)
+  echo "zombies after one burst: $first" >&2
+  ((first > 0))
+  run bash -c "$burst 127.0.0.1 $SERVER_PORT"
+  assert_success
+  eventually all_children_ended
+  second=$(zombies)
+  echo "zombies after two bursts: $second" >&2
+  ((second > first))
+}
