@@ -14,6 +14,7 @@ KEY_CALLS=(
   "fork-zombie fork"
   "reaper waitpid"
   "threads pthread_create"
+  "select select"
 )
 
 # key_call_line FILE CALL : the number of the first line of FILE that calls
