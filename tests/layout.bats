@@ -15,6 +15,7 @@ KEY_CALLS=(
   "reaper waitpid"
   "threads pthread_create"
   "select select"
+  "p2p-chat poll"
 )
 
 # key_call_line FILE CALL : the number of the first line of FILE that calls
