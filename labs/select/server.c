@@ -97,7 +97,7 @@ static struct options parse_options(int argc, char *argv[]);
 static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen);
 static int listen_on(const char *addr, const char *port);
 
-/* Not the lesson: a clean shutdown (the self-pipe), further down. */
+/* Not the lesson: a clean shutdown by the self-pipe, further down. */
 static void install_signal_handlers(struct server *s);
 static void wake_loop_on_signal(int signo);
 static void read_signal_pipe(struct server *s);
@@ -451,7 +451,7 @@ static int listen_on(const char *addr, const char *port)
 }
 
 /* ------------------------------------------------------------------------
- * Not the lesson: a clean shutdown, by the self-pipe (skip on a first reading)
+ * Not the lesson: a clean shutdown by the self-pipe (skip on a first reading)
  */
 
 /*
