@@ -14,6 +14,8 @@ KEY_CALLS=(
   "fork-zombie fork"
   "reaper waitpid"
   "threads pthread_create"
+  "select select"
+  "p2p-chat poll"
   "pool pthread_cond_wait"
 )
 

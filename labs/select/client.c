@@ -56,58 +56,110 @@ struct session {
     size_t output_len;
 };
 
-/*
- * getaddrinfo() may give several addresses for one name (localhost is ::1
- * and 127.0.0.1): try each in turn, like telnet's "Trying ::1...".
- */
-static int connect_to(const char *host, const char *port)
+/* The lesson, first below: main() and these. */
+static void talk(struct session *s);
+static void read_stdin(struct session *s);
+static int queue_typed(struct session *s, const char *buf, size_t len);
+static void queue_byte(struct session *s, char byte);
+static void send_typed(struct session *s);
+static void half_close(struct session *s);
+static int print_replies(struct session *s);
+static int set_nonblocking(int fd);
+static int would_block(int errnum);
+
+/* Same in every lab, further down. */
+static int connect_to(const char *host, const char *port);
+
+/* Not the lesson: the prompt, and writing to stdout, further down. */
+static void show_prompt(struct session *s);
+static void write_stdout(const void *buf, size_t len);
+
+int main(int argc, char *argv[])
 {
-    struct addrinfo hints, *list, *ai;
-    int fd = -1, rc, saved_errno = 0;
+    static struct session s; /* its send buffer is big for the stack */
+    const char *host = DEFAULT_HOST, *port = DEFAULT_PORT;
 
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV;
-    rc = getaddrinfo(host, port, &hints, &list);
-    if (rc != 0)
-        die_msg("%s port %s: %s", host, port, gai_strerror(rc));
+    set_program_name(argv[0]);
+    if (argc > 1 && argv[1][0] == '-')
+        usage_error(usage, "unknown option '%s'", argv[1]);
+    if (argc > 3)
+        usage_error(usage, "too many arguments");
+    if (argc > 1)
+        host = argv[1];
+    if (argc > 2)
+        port = argv[2];
+    if (parse_port(port) < 0)
+        usage_error(usage, "bad port '%s': not a number from 0 to 65535", port);
 
-    for (ai = list; ai != NULL; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-        if (fd < 0) {
-            saved_errno = errno;
-            continue;
+    /* If the server goes away, send() should fail with EPIPE and a message,
+       not kill the client silently with SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
+    s.sock = connect_to(host, port);
+    if (s.sock >= FD_SETSIZE) /* an fd_set cannot hold it */
+        die_msg("descriptor %d is past FD_SETSIZE (%d)", s.sock, FD_SETSIZE);
+    /* A blocking send() of a long input would stop the client from reading
+       replies; the server, its buffer for us full, would stop reading too. */
+    if (set_nonblocking(s.sock) < 0)
+        die("fcntl O_NONBLOCK");
+    s.reading_stdin = 1;
+    s.at_line_start = 1;
+    s.prompt = isatty(STDIN_FILENO);
+    talk(&s);
+    if (close(s.sock) < 0)
+        die("close");
+    return EXIT_SUCCESS;
+}
+
+/* The loop: wait until stdin or the socket is ready, then do what is ready. */
+static void talk(struct session *s)
+{
+    for (;;) {
+        fd_set readable, writable;
+        show_prompt(s); /* not the lesson: the prompt */
+        if (!s->reading_stdin && s->output_len == 0 && !s->half_closed)
+            half_close(s);
+        FD_ZERO(&readable);
+        FD_ZERO(&writable);
+        FD_SET(s->sock, &readable);
+        if (s->reading_stdin && s->output_len < SEND_BUFFER_SIZE - 1)
+            FD_SET(STDIN_FILENO, &readable);
+        if (s->output_len > 0)
+            FD_SET(s->sock, &writable);
+        if (select(s->sock + 1, &readable, &writable, NULL, NULL) < 0) {
+            if (errno == EINTR)
+                continue;
+            die("select");
         }
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-            break;
-        saved_errno = errno;
-        close(fd);
-        fd = -1;
+        if (FD_ISSET(s->sock, &readable) && !print_replies(s))
+            return;
+        if (FD_ISSET(s->sock, &writable))
+            send_typed(s);
+        if (FD_ISSET(STDIN_FILENO, &readable))
+            read_stdin(s);
     }
-    freeaddrinfo(list);
-    if (fd < 0) {
-        errno = saved_errno;
-        die("connect to %s port %s", host, port);
-    }
-    return fd;
 }
 
-static int would_block(int errnum)
+/*
+ * stdin is read with read(), never with stdio's getline(): stdio would pull
+ * several lines into its own buffer at once, where select() cannot see them,
+ * and the client would sit waiting on a descriptor with nothing left in it.
+ */
+static void read_stdin(struct session *s)
 {
-    return errnum == EAGAIN || errnum == EWOULDBLOCK || errnum == EINTR;
-}
-
-static void write_stdout(const void *buf, size_t len)
-{
-    if (write_all(STDOUT_FILENO, buf, len) < 0)
-        die("write to stdout");
-}
-
-static void queue_byte(struct session *s, char byte)
-{
-    s->output[s->output_len++] = byte;
-    s->at_line_start = byte == '\n';
+    char buf[SEND_BUFFER_SIZE];
+    /* Room for every byte read plus a held-back q. */
+    size_t room = SEND_BUFFER_SIZE - s->output_len - 1;
+    ssize_t n = read(STDIN_FILENO, buf, room);
+    if (n < 0 && (would_block(errno) || errno == EINTR))
+        return; /* EINTR: stdin blocks, so a signal can interrupt it */
+    if (n < 0)
+        die("read from stdin");
+    s->prompt_shown = 0;
+    if (n > 0 && !queue_typed(s, buf, (size_t)n))
+        return;
+    /* End of input, or a quit line. A lone q before end of input counts as
+       a quit line too, as in the base client. */
+    s->reading_stdin = 0;
 }
 
 /*
@@ -136,27 +188,10 @@ static int queue_typed(struct session *s, const char *buf, size_t len)
     return 0;
 }
 
-/*
- * stdin is read with read(), never with stdio's getline(): stdio would pull
- * several lines into its own buffer at once, where select() cannot see them,
- * and the client would sit waiting on a descriptor with nothing left in it.
- */
-static void read_stdin(struct session *s)
+static void queue_byte(struct session *s, char byte)
 {
-    char buf[SEND_BUFFER_SIZE];
-    /* Room for every byte read plus a held-back q. */
-    size_t room = SEND_BUFFER_SIZE - s->output_len - 1;
-    ssize_t n = read(STDIN_FILENO, buf, room);
-    if (n < 0 && would_block(errno))
-        return;
-    if (n < 0)
-        die("read from stdin");
-    s->prompt_shown = 0;
-    if (n > 0 && !queue_typed(s, buf, (size_t)n))
-        return;
-    /* End of input, or a quit line. A lone q before end of input counts as
-       a quit line too, as in the base client. */
-    s->reading_stdin = 0;
+    s->output[s->output_len++] = byte;
+    s->at_line_start = byte == '\n';
 }
 
 /* Send what the socket takes now; the rest waits until it is writable. */
@@ -203,6 +238,71 @@ static int print_replies(struct session *s)
     return 1;
 }
 
+/* Shared: first in select/server.c, every copy identical (tests/layout.bats). */
+/* From now on read(), write() and accept() on fd fail with EAGAIN (or
+   EWOULDBLOCK) instead of waiting. Returns 0, or -1 with errno set. */
+static int set_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0)
+        return -1;
+    return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+/* Shared: first in select/server.c, every copy identical (tests/layout.bats). */
+/* Did a call on a non-blocking descriptor fail only because it would
+   have had to wait? POSIX allows either name for that error. */
+static int would_block(int errnum)
+{
+    return errnum == EAGAIN || errnum == EWOULDBLOCK;
+}
+
+/* ------------------------------------------------------------------------
+ * Same in every lab (read once in tcp-echo)
+ */
+
+/* Shared: first in tcp-echo/client.c, every copy identical (tests/layout.bats). */
+/*
+ * getaddrinfo() may give several addresses for one name (localhost is ::1
+ * and 127.0.0.1): try each in turn, like telnet's "Trying ::1...".
+ */
+static int connect_to(const char *host, const char *port)
+{
+    struct addrinfo hints, *list, *ai;
+    int fd = -1, rc, saved_errno = 0;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    rc = getaddrinfo(host, port, &hints, &list);
+    if (rc != 0)
+        die_msg("%s port %s: %s", host, port, gai_strerror(rc));
+
+    for (ai = list; ai != NULL; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd < 0) {
+            saved_errno = errno;
+            continue;
+        }
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+            break;
+        saved_errno = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(list);
+    if (fd < 0) {
+        errno = saved_errno;
+        die("connect to %s port %s", host, port);
+    }
+    return fd;
+}
+
+/* ------------------------------------------------------------------------
+ * Not the lesson: the prompt, and writing to stdout
+ */
+
 /* On a terminal, show "> " when every line sent has come back. */
 static void show_prompt(struct session *s)
 {
@@ -214,68 +314,8 @@ static void show_prompt(struct session *s)
     s->prompt_shown = 1;
 }
 
-static void talk(struct session *s)
+static void write_stdout(const void *buf, size_t len)
 {
-    for (;;) {
-        fd_set readable, writable;
-        show_prompt(s);
-        if (!s->reading_stdin && s->output_len == 0 && !s->half_closed)
-            half_close(s);
-        FD_ZERO(&readable);
-        FD_ZERO(&writable);
-        FD_SET(s->sock, &readable);
-        if (s->reading_stdin && s->output_len < SEND_BUFFER_SIZE - 1)
-            FD_SET(STDIN_FILENO, &readable);
-        if (s->output_len > 0)
-            FD_SET(s->sock, &writable);
-        if (select(s->sock + 1, &readable, &writable, NULL, NULL) < 0) {
-            if (errno == EINTR)
-                continue;
-            die("select");
-        }
-        if (FD_ISSET(s->sock, &readable) && !print_replies(s))
-            return;
-        if (FD_ISSET(s->sock, &writable))
-            send_typed(s);
-        if (FD_ISSET(STDIN_FILENO, &readable))
-            read_stdin(s);
-    }
-}
-
-int main(int argc, char *argv[])
-{
-    static struct session s; /* its send buffer is big for the stack */
-    const char *host = DEFAULT_HOST, *port = DEFAULT_PORT;
-    int flags;
-
-    set_program_name(argv[0]);
-    if (argc > 1 && argv[1][0] == '-')
-        usage_error(usage, "unknown option '%s'", argv[1]);
-    if (argc > 3)
-        usage_error(usage, "too many arguments");
-    if (argc > 1)
-        host = argv[1];
-    if (argc > 2)
-        port = argv[2];
-    if (parse_port(port) < 0)
-        usage_error(usage, "bad port '%s': not a number from 0 to 65535", port);
-
-    /* If the server goes away, send() should fail with EPIPE and a message,
-       not kill the client silently with SIGPIPE. */
-    signal(SIGPIPE, SIG_IGN);
-    s.sock = connect_to(host, port);
-    if (s.sock >= FD_SETSIZE) /* an fd_set cannot hold it */
-        die_msg("descriptor %d is past FD_SETSIZE (%d)", s.sock, FD_SETSIZE);
-    /* A blocking send() of a long input would stop the client from reading
-       replies; the server, its buffer for us full, would stop reading too. */
-    flags = fcntl(s.sock, F_GETFL);
-    if (flags < 0 || fcntl(s.sock, F_SETFL, flags | O_NONBLOCK) < 0)
-        die("fcntl O_NONBLOCK");
-    s.reading_stdin = 1;
-    s.at_line_start = 1;
-    s.prompt = isatty(STDIN_FILENO);
-    talk(&s);
-    if (close(s.sock) < 0)
-        die("close");
-    return EXIT_SUCCESS;
+    if (write_all(STDOUT_FILENO, buf, len) < 0)
+        die("write to stdout");
 }

@@ -80,183 +80,178 @@ struct server {
     struct client clients[FD_SETSIZE];
 };
 
-static struct options parse_options(int argc, char *argv[])
+/* The lesson, first below: main() and these. */
+static void serve(struct server *s);
+static int watch_descriptors(struct server *s, fd_set *readable, fd_set *writable);
+static void accept_clients(struct server *s);
+static void add_client(struct server *s, int conn, const char *peer);
+static void read_from_client(struct server *s, int fd);
+static void send_output(struct server *s, int fd);
+static void close_client(struct server *s, int fd);
+static void read_stdin(struct server *s);
+static int set_nonblocking(int fd);
+static int would_block(int errnum);
+
+/* Same in every lab, further down. */
+static struct options parse_options(int argc, char *argv[]);
+static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen);
+static int listen_on(const char *addr, const char *port);
+
+/* Not the lesson: a clean shutdown by the self-pipe, further down. */
+static void install_signal_handlers(struct server *s);
+static void wake_loop_on_signal(int signo);
+static void read_signal_pipe(struct server *s);
+static void shut_down(struct server *s);
+
+/* Not the lesson: out of descriptors, further down. */
+static int refuse_for_lack_of_descriptors(struct server *s, int why);
+
+int main(int argc, char *argv[])
 {
-    struct options opt = {DEFAULT_ADDR, DEFAULT_PORT, 0};
-    int c;
-    while ((c = getopt(argc, argv, "b:q")) != -1) {
-        switch (c) {
-        case 'b': opt.addr = optarg; break;
-        case 'q': opt.quiet = 1; break;
-        default: usage_error(usage, "unknown option or missing argument");
-        }
-    }
-    if (argc - optind > 1)
-        usage_error(usage, "too many arguments");
-    if (argc - optind == 1)
-        opt.port = argv[optind];
-    if (parse_port(opt.port) < 0)
-        usage_error(usage, "bad port '%s': not a number from 0 to 65535", opt.port);
-    return opt;
-}
+    static struct server s; /* its client table is too big for the stack */
+    struct options opt;
 
-/* From now on read(), write() and accept() on fd fail with EAGAIN instead of
-   waiting. Returns 0, or -1 with errno set. */
-static int set_nonblocking(int fd)
-{
-    int flags = fcntl(fd, F_GETFL);
-    if (flags < 0)
-        return -1;
-    return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-}
-
-/*
- * The self-pipe trick. A handler that only set a flag could fire just after
- * the loop looked at the flag and just before select() blocks: the signal
- * would go unnoticed until some client happened to wake the loop. Writing a
- * byte into a pipe that select() watches cannot be missed: the byte waits in
- * the pipe until the loop reads it.
- * Not the lesson: clean shutdown (skip on a first reading).
- */
-static int signal_pipe_writer = -1;
-
-static void wake_loop_on_signal(int signo)
-{
-    int saved_errno = errno; /* write() may change it under the main code */
-    unsigned char byte = (unsigned char)signo;
-    (void)!write(signal_pipe_writer, &byte, 1); /* a full pipe already wakes it */
-    errno = saved_errno;
-}
-
-static void install_signal_handlers(struct server *s)
-{
-    struct sigaction sa;
-    if (pipe(s->wakeup) < 0)
-        die("pipe");
-    /* The loop drains the pipe without waiting; the handler never blocks. */
-    if (set_nonblocking(s->wakeup[0]) < 0 || set_nonblocking(s->wakeup[1]) < 0)
-        die("fcntl O_NONBLOCK on the signal pipe");
-    signal_pipe_writer = s->wakeup[1];
-
-    memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
-    /* No SA_RESTART: a select() the signal interrupts fails with EINTR and
-       the loop reads the pipe at once (Linux never restarts select() anyway).
-       Only a printf() stalled on a full stdout could fail with EINTR
-       besides, and the server is stopping then anyway. */
-    sa.sa_handler = wake_loop_on_signal;
-    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
-        die("sigaction");
-    /* A client that vanishes would make write() raise SIGPIPE and kill the
-       whole server; ignored, write() fails with EPIPE for that client only. */
-    sa.sa_handler = SIG_IGN;
-    if (sigaction(SIGPIPE, &sa, NULL) < 0)
-        die("sigaction");
-}
-
-/* "127.0.0.1 port 40112": the numeric form of a socket address. */
-static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
-{
-    char host[INET6_ADDRSTRLEN], port[sizeof "65535"];
-    int rc =
-        getnameinfo(sa, len, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
-    if (rc != 0)
-        snprintf(out, outlen, "(unknown: %s)", gai_strerror(rc));
-    else
-        snprintf(out, outlen, "%s port %s", host, port);
-}
-
-/* socket, bind, listen: the server's side of the rendezvous. */
-static int listen_on(const char *addr, const char *port)
-{
-    struct addrinfo hints, *ai;
-    struct sockaddr_storage bound;
-    socklen_t boundlen = sizeof bound;
-    char where[PEER_TEXT_SIZE];
-    int fd, rc, one = 1;
-
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
-    rc = getaddrinfo(addr, port, &hints, &ai);
-    if (rc != 0)
-        usage_error(usage, "bad address '%s': %s", addr, gai_strerror(rc));
-
-    fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-    if (fd < 0)
-        die("socket");
-    /* Restarting the server must not fail while old connections linger in
-       TIME_WAIT on this port. */
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
-        die("setsockopt SO_REUSEADDR");
-    if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0)
-        die("bind %s port %s", addr, port);
-    freeaddrinfo(ai);
-    if (listen(fd, SOMAXCONN) < 0)
-        die("listen");
+    set_program_name(argv[0]);
+    opt = parse_options(argc, argv);
+    s.quiet = opt.quiet;
+    s.max_client_fd = -1;
+    s.running = 1;
+    s.watching_stdin = 1;
+    install_signal_handlers(&s);
+    /* Each log line out as it happens; a log nobody reads stalls the loop
+       (see the top of this file). */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    s.spare_fd = open("/dev/null", O_RDONLY); /* not the lesson: out of descriptors */
+    if (s.spare_fd < 0)
+        die("open /dev/null");
+    s.listener = listen_on(opt.addr, opt.port);
     /* select() may say "a client is waiting" and the connection be gone
        when we call accept() (taken by another process sharing this socket;
        on the BSDs also a client that reset): a blocking accept() would then
        wait for the next client and freeze everyone. Non-blocking, it fails
        with EAGAIN instead. */
-    if (set_nonblocking(fd) < 0)
+    if (set_nonblocking(s.listener) < 0)
         die("fcntl O_NONBLOCK on the listening socket");
-
-    /* Port 0 means "any free port": ask the kernel which one it chose. */
-    if (getsockname(fd, (struct sockaddr *)&bound, &boundlen) < 0)
-        die("getsockname");
-    peer_text((struct sockaddr *)&bound, boundlen, where, sizeof where);
-    printf("listening on %s (pid %ld)\n", where, (long)getpid());
-    fflush(stdout);
-    return fd;
+    serve(&s);
+    shut_down(&s);
+    return EXIT_SUCCESS;
 }
 
-static int would_block(int errnum)
+/* The loop: wait until something is ready, then do only what is ready. */
+static void serve(struct server *s)
 {
-    return errnum == EAGAIN || errnum == EWOULDBLOCK || errnum == EINTR;
-}
-
-static void close_client(struct server *s, int fd)
-{
-    struct client *c = &s->clients[fd];
-    if (close(fd) < 0)
-        warn_errno("close %s", c->peer);
-    if (!s->quiet)
-        printf("%s closed\n", c->peer);
-    free(c->output);
-    memset(c, 0, sizeof *c);
-    while (s->max_client_fd >= 0 && !s->clients[s->max_client_fd].connected)
-        s->max_client_fd--;
-    /* A descriptor is free again: take back the spare if we had lost it
-       (if this fails too, the next close tries again). */
-    if (s->spare_fd < 0)
-        s->spare_fd = open("/dev/null", O_RDONLY);
+    while (s->running) {
+        fd_set readable, writable;
+        int fd, max_fd = watch_descriptors(s, &readable, &writable);
+        if (select(max_fd + 1, &readable, &writable, NULL, NULL) < 0) {
+            if (errno != EINTR)
+                die("select");
+            read_signal_pipe(s); /* interrupted by a signal: its byte waits */
+            continue;
+        }
+        if (FD_ISSET(s->wakeup[0], &readable))
+            read_signal_pipe(s);
+        if (s->watching_stdin && FD_ISSET(STDIN_FILENO, &readable))
+            read_stdin(s);
+        if (!s->running)
+            return;
+        for (fd = 0; fd <= max_fd; fd++) {
+            if (s->clients[fd].connected && FD_ISSET(fd, &writable))
+                send_output(s, fd);
+            if (s->clients[fd].connected && FD_ISSET(fd, &readable))
+                read_from_client(s, fd);
+        }
+        /* Last, so that a descriptor closed above and reused by a new
+           client is not mistaken for the old one's readiness. */
+        if (FD_ISSET(s->listener, &readable))
+            accept_clients(s);
+    }
 }
 
 /*
- * Send as much of the client's waiting echo as its socket takes now. What is
- * left waits for select() to say the socket is writable again. Once the
- * buffer is empty it is freed: an idle client costs no buffer at all.
+ * Fill the sets select() will look at; returns the highest descriptor.
+ * A client is read only while its output buffer has room, and watched for
+ * writing only while it has echo waiting. Only the table up to the highest
+ * client's descriptor is looked at, not all FD_SETSIZE entries: with a few
+ * clients, a few entries.
  */
-static void send_output(struct server *s, int fd)
+static int watch_descriptors(struct server *s, fd_set *readable, fd_set *writable)
 {
-    struct client *c = &s->clients[fd];
-    ssize_t n = write(fd, c->output, c->output_len);
-    if (n < 0) {
-        if (would_block(errno))
+    int fd, max_fd = s->wakeup[0];
+    FD_ZERO(readable);
+    FD_ZERO(writable);
+    FD_SET(s->wakeup[0], readable);
+    if (s->spare_fd >= 0) { /* not the lesson: out of descriptors */
+        FD_SET(s->listener, readable);
+        if (s->listener > max_fd)
+            max_fd = s->listener;
+    }
+    if (s->watching_stdin)
+        FD_SET(STDIN_FILENO, readable);
+    for (fd = 0; fd <= s->max_client_fd; fd++) {
+        struct client *c = &s->clients[fd];
+        if (!c->connected)
+            continue;
+        if (!c->input_ended && c->output_len < OUTPUT_BUFFER_SIZE)
+            FD_SET(fd, readable);
+        if (c->output_len > 0)
+            FD_SET(fd, writable);
+        if (fd > max_fd)
+            max_fd = fd;
+    }
+    return max_fd;
+}
+
+/* Accept every client waiting in the listen queue. */
+static void accept_clients(struct server *s)
+{
+    for (;;) {
+        struct sockaddr_storage from;
+        socklen_t fromlen = sizeof from;
+        char peer[PEER_TEXT_SIZE];
+        int conn = accept(s->listener, (struct sockaddr *)&from, &fromlen);
+        if (conn < 0) {
+            if (errno == EMFILE || errno == ENFILE) { /* not the lesson: out of descriptors */
+                if (refuse_for_lack_of_descriptors(s, errno))
+                    continue;
+                return;
+            }
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue; /* that client left before we took it */
+            if (!would_block(errno))
+                warn_errno("accept");
             return;
-        warn_errno("write to %s", c->peer);
-        close_client(s, fd);
+        }
+        peer_text((struct sockaddr *)&from, fromlen, peer, sizeof peer);
+        /* An fd_set holds descriptors 0 to FD_SETSIZE - 1 only: FD_SET on a
+           higher one writes past its end. */
+        if (conn >= FD_SETSIZE) {
+            printf("refused %s: descriptor %d is past FD_SETSIZE\n", peer, conn);
+            if (close(conn) < 0)
+                warn_errno("close %s", peer);
+            continue;
+        }
+        add_client(s, conn, peer);
+    }
+}
+
+static void add_client(struct server *s, int conn, const char *peer)
+{
+    struct client *c = &s->clients[conn];
+    /* One call, not set_nonblocking()'s two: a socket accept() just made
+       has no other status flag to keep. */
+    if (fcntl(conn, F_SETFL, O_NONBLOCK) < 0) {
+        warn_errno("fcntl O_NONBLOCK for %s", peer);
+        if (close(conn) < 0)
+            warn_errno("close %s", peer);
         return;
     }
-    c->output_len -= (size_t)n;
-    memmove(c->output, c->output + n, c->output_len);
-    if (c->output_len > 0)
-        return;
-    free(c->output);
-    c->output = NULL;
-    if (c->input_ended) /* everything it sent has been echoed */
-        close_client(s, fd);
+    c->connected = 1;
+    snprintf(c->peer, sizeof c->peer, "%s", peer);
+    if (conn > s->max_client_fd)
+        s->max_client_fd = conn;
+    if (!s->quiet)
+        printf("connection from %s\n", peer);
 }
 
 /*
@@ -295,24 +290,240 @@ static void read_from_client(struct server *s, int fd)
     }
 }
 
-static void add_client(struct server *s, int conn, const char *peer)
+/*
+ * Send as much of the client's waiting echo as its socket takes now. What is
+ * left waits for select() to say the socket is writable again. Once the
+ * buffer is empty it is freed: an idle client costs no buffer at all.
+ */
+static void send_output(struct server *s, int fd)
 {
-    struct client *c = &s->clients[conn];
-    /* One call, not set_nonblocking()'s two: a socket accept() just made
-       has no other status flag to keep. */
-    if (fcntl(conn, F_SETFL, O_NONBLOCK) < 0) {
-        warn_errno("fcntl O_NONBLOCK for %s", peer);
-        if (close(conn) < 0)
-            warn_errno("close %s", peer);
+    struct client *c = &s->clients[fd];
+    ssize_t n = write(fd, c->output, c->output_len);
+    if (n < 0) {
+        if (would_block(errno))
+            return;
+        warn_errno("write to %s", c->peer);
+        close_client(s, fd);
         return;
     }
-    c->connected = 1;
-    snprintf(c->peer, sizeof c->peer, "%s", peer);
-    if (conn > s->max_client_fd)
-        s->max_client_fd = conn;
-    if (!s->quiet)
-        printf("connection from %s\n", peer);
+    c->output_len -= (size_t)n;
+    memmove(c->output, c->output + n, c->output_len);
+    if (c->output_len > 0)
+        return;
+    free(c->output);
+    c->output = NULL;
+    if (c->input_ended) /* everything it sent has been echoed */
+        close_client(s, fd);
 }
+
+static void close_client(struct server *s, int fd)
+{
+    struct client *c = &s->clients[fd];
+    if (close(fd) < 0)
+        warn_errno("close %s", c->peer);
+    if (!s->quiet)
+        printf("%s closed\n", c->peer);
+    free(c->output);
+    memset(c, 0, sizeof *c);
+    while (s->max_client_fd >= 0 && !s->clients[s->max_client_fd].connected)
+        s->max_client_fd--;
+    /* A descriptor is free again: take back the spare if we had lost it
+       (if this fails too, the next close tries again). */
+    if (s->spare_fd < 0) /* not the lesson: out of descriptors */
+        s->spare_fd = open("/dev/null", O_RDONLY);
+}
+
+/* Standard input: a line shuts the server down; end of file is ignored. */
+static void read_stdin(struct server *s)
+{
+    char buf[STDIN_BUFFER_SIZE];
+    ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+    if (n < 0 && (would_block(errno) || errno == EINTR))
+        return; /* EINTR: stdin blocks, so a signal can interrupt it */
+    if (n < 0) {
+        warn_errno("read from stdin");
+        s->watching_stdin = 0;
+    } else if (n == 0) {
+        /* Nobody will type here (stdin is /dev/null, or a closed pipe). A
+           stdin at end of file stays "readable" forever: stop watching it,
+           or the loop would spin. */
+        s->watching_stdin = 0;
+    } else if (memchr(buf, '\n', (size_t)n) != NULL) {
+        printf("a line on stdin: shutting down\n");
+        s->running = 0;
+    }
+}
+
+/* Shared: first in select/server.c, every copy identical (tests/layout.bats). */
+/* From now on read(), write() and accept() on fd fail with EAGAIN (or
+   EWOULDBLOCK) instead of waiting. Returns 0, or -1 with errno set. */
+static int set_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0)
+        return -1;
+    return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+/* Shared: first in select/server.c, every copy identical (tests/layout.bats). */
+/* Did a call on a non-blocking descriptor fail only because it would
+   have had to wait? POSIX allows either name for that error. */
+static int would_block(int errnum)
+{
+    return errnum == EAGAIN || errnum == EWOULDBLOCK;
+}
+
+/* ------------------------------------------------------------------------
+ * Same in every lab (read once in tcp-echo)
+ */
+
+/* Shared: first in tcp-echo/server.c, every copy identical (tests/layout.bats). */
+static struct options parse_options(int argc, char *argv[])
+{
+    struct options opt = {DEFAULT_ADDR, DEFAULT_PORT, 0};
+    int c;
+    while ((c = getopt(argc, argv, "b:q")) != -1) {
+        switch (c) {
+        case 'b': opt.addr = optarg; break;
+        case 'q': opt.quiet = 1; break;
+        default: usage_error(usage, "unknown option or missing argument");
+        }
+    }
+    if (argc - optind > 1)
+        usage_error(usage, "too many arguments");
+    if (argc - optind == 1)
+        opt.port = argv[optind];
+    if (parse_port(opt.port) < 0)
+        usage_error(usage, "bad port '%s': not a number from 0 to 65535", opt.port);
+    return opt;
+}
+
+/* Shared: first in tcp-echo/server.c, every copy identical (tests/layout.bats). */
+/* "127.0.0.1 port 40112": the numeric form of a socket address. */
+static void peer_text(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
+{
+    char host[INET6_ADDRSTRLEN], port[sizeof "65535"];
+    int rc =
+        getnameinfo(sa, len, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
+    if (rc != 0)
+        snprintf(out, outlen, "(unknown: %s)", gai_strerror(rc));
+    else
+        snprintf(out, outlen, "%s port %s", host, port);
+}
+
+/* Shared: first in tcp-echo/server.c, every copy identical (tests/layout.bats). */
+/* socket, bind, listen: the server's side of the rendezvous. */
+static int listen_on(const char *addr, const char *port)
+{
+    struct addrinfo hints, *ai;
+    struct sockaddr_storage bound;
+    socklen_t boundlen = sizeof bound;
+    char where[PEER_TEXT_SIZE];
+    int fd, rc, one = 1;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+    rc = getaddrinfo(addr, port, &hints, &ai);
+    if (rc != 0)
+        usage_error(usage, "bad address '%s': %s", addr, gai_strerror(rc));
+
+    fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    if (fd < 0)
+        die("socket");
+    /* Restarting the server must not fail while connections on this port
+       linger in TIME_WAIT, or are still open (held by a child process). */
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
+        die("setsockopt SO_REUSEADDR");
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0)
+        die("bind %s port %s", addr, port);
+    freeaddrinfo(ai);
+    if (listen(fd, SOMAXCONN) < 0)
+        die("listen");
+
+    /* Port 0 means "any free port": ask the kernel which one it chose. */
+    if (getsockname(fd, (struct sockaddr *)&bound, &boundlen) < 0)
+        die("getsockname");
+    peer_text((struct sockaddr *)&bound, boundlen, where, sizeof where);
+    printf("listening on %s (pid %ld)\n", where, (long)getpid());
+    fflush(stdout);
+    return fd;
+}
+
+/* ------------------------------------------------------------------------
+ * Not the lesson: a clean shutdown by the self-pipe (skip on a first reading)
+ */
+
+/*
+ * The self-pipe trick. A handler that only set a flag could fire just after
+ * the loop looked at the flag and just before select() blocks: the signal
+ * would go unnoticed until some client happened to wake the loop. Writing a
+ * byte into a pipe that select() watches cannot be missed: the byte waits in
+ * the pipe until the loop reads it.
+ */
+static int signal_pipe_writer = -1;
+
+static void wake_loop_on_signal(int signo)
+{
+    int saved_errno = errno; /* write() may change it under the main code */
+    unsigned char byte = (unsigned char)signo;
+    (void)!write(signal_pipe_writer, &byte, 1); /* a full pipe already wakes it */
+    errno = saved_errno;
+}
+
+static void install_signal_handlers(struct server *s)
+{
+    struct sigaction sa;
+    if (pipe(s->wakeup) < 0)
+        die("pipe");
+    /* The loop drains the pipe without waiting; the handler never blocks. */
+    if (set_nonblocking(s->wakeup[0]) < 0 || set_nonblocking(s->wakeup[1]) < 0)
+        die("fcntl O_NONBLOCK on the signal pipe");
+    signal_pipe_writer = s->wakeup[1];
+
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    /* No SA_RESTART: a select() the signal interrupts fails with EINTR and
+       the loop reads the pipe at once (Linux never restarts select() anyway).
+       Only a printf() stalled on a full stdout could fail with EINTR
+       besides, and the server is stopping then anyway. */
+    sa.sa_handler = wake_loop_on_signal;
+    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+        die("sigaction");
+    /* A client that vanishes would make write() raise SIGPIPE and kill the
+       whole server; ignored, write() fails with EPIPE for that client only. */
+    sa.sa_handler = SIG_IGN;
+    if (sigaction(SIGPIPE, &sa, NULL) < 0)
+        die("sigaction");
+}
+
+/* A byte in the self-pipe: SIGINT or SIGTERM arrived. */
+static void read_signal_pipe(struct server *s)
+{
+    unsigned char signo;
+    while (read(s->wakeup[0], &signo, 1) == 1) {
+        printf("%s: shutting down\n", signo == SIGINT ? "SIGINT" : "SIGTERM");
+        s->running = 0;
+    }
+}
+
+/* Close every client, then everything else; echo not yet sent is lost. */
+static void shut_down(struct server *s)
+{
+    int fd;
+    for (fd = 0; fd < FD_SETSIZE; fd++)
+        if (s->clients[fd].connected)
+            close_client(s, fd);
+    if (close(s->listener) < 0 || (s->spare_fd >= 0 && close(s->spare_fd) < 0))
+        warn_errno("close");
+    signal_pipe_writer = -1;
+    if (close(s->wakeup[0]) < 0 || close(s->wakeup[1]) < 0)
+        warn_errno("close the signal pipe");
+}
+
+/* ------------------------------------------------------------------------
+ * Not the lesson: out of descriptors (skip on a first reading)
+ */
 
 /*
  * accept() failed for lack of descriptors (EMFILE, ENFILE). The client stays
@@ -320,7 +531,6 @@ static void add_client(struct server *s, int conn, const char *peer)
  * once, and the loop would spin. Give up the spare descriptor, accept the
  * client with it and close it at once, then take the spare back.
  * Returns 1 if a client was refused, 0 if the queue is empty.
- * Not the lesson: running out of descriptors (skip on a first reading).
  */
 static int refuse_for_lack_of_descriptors(struct server *s, int why)
 {
@@ -344,171 +554,4 @@ static int refuse_for_lack_of_descriptors(struct server *s, int why)
     if (s->spare_fd < 0)
         warn_errno("open /dev/null (the spare descriptor)");
     return conn >= 0;
-}
-
-/* Accept every client waiting in the listen queue. */
-static void accept_clients(struct server *s)
-{
-    for (;;) {
-        struct sockaddr_storage from;
-        socklen_t fromlen = sizeof from;
-        char peer[PEER_TEXT_SIZE];
-        int conn = accept(s->listener, (struct sockaddr *)&from, &fromlen);
-        if (conn < 0) {
-            if (errno == EMFILE || errno == ENFILE) {
-                if (refuse_for_lack_of_descriptors(s, errno))
-                    continue;
-                return;
-            }
-            if (errno == EINTR || errno == ECONNABORTED)
-                continue; /* that client left before we took it */
-            if (!would_block(errno))
-                warn_errno("accept");
-            return;
-        }
-        peer_text((struct sockaddr *)&from, fromlen, peer, sizeof peer);
-        /* An fd_set holds descriptors 0 to FD_SETSIZE - 1 only: FD_SET on a
-           higher one writes past its end. */
-        if (conn >= FD_SETSIZE) {
-            printf("refused %s: descriptor %d is past FD_SETSIZE\n", peer, conn);
-            if (close(conn) < 0)
-                warn_errno("close %s", peer);
-            continue;
-        }
-        add_client(s, conn, peer);
-    }
-}
-
-/* Standard input: a line shuts the server down; end of file is ignored. */
-static void read_stdin(struct server *s)
-{
-    char buf[STDIN_BUFFER_SIZE];
-    ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
-    if (n < 0 && would_block(errno))
-        return;
-    if (n < 0) {
-        warn_errno("read from stdin");
-        s->watching_stdin = 0;
-    } else if (n == 0) {
-        /* Nobody will type here (stdin is /dev/null, or a closed pipe). A
-           stdin at end of file stays "readable" forever: stop watching it,
-           or the loop would spin. */
-        s->watching_stdin = 0;
-    } else if (memchr(buf, '\n', (size_t)n) != NULL) {
-        printf("a line on stdin: shutting down\n");
-        s->running = 0;
-    }
-}
-
-/* A byte in the self-pipe: SIGINT or SIGTERM arrived. */
-static void read_signal_pipe(struct server *s)
-{
-    unsigned char signo;
-    while (read(s->wakeup[0], &signo, 1) == 1) {
-        printf("%s: shutting down\n", signo == SIGINT ? "SIGINT" : "SIGTERM");
-        s->running = 0;
-    }
-}
-
-/*
- * Fill the sets select() will look at; returns the highest descriptor.
- * A client is read only while its output buffer has room, and watched for
- * writing only while it has echo waiting. Only the table up to the highest
- * client's descriptor is looked at, not all FD_SETSIZE entries: with a few
- * clients, a few entries.
- */
-static int watch_descriptors(struct server *s, fd_set *readable, fd_set *writable)
-{
-    int fd, max_fd = s->wakeup[0];
-    FD_ZERO(readable);
-    FD_ZERO(writable);
-    FD_SET(s->wakeup[0], readable);
-    if (s->spare_fd >= 0) {
-        FD_SET(s->listener, readable);
-        if (s->listener > max_fd)
-            max_fd = s->listener;
-    }
-    if (s->watching_stdin)
-        FD_SET(STDIN_FILENO, readable);
-    for (fd = 0; fd <= s->max_client_fd; fd++) {
-        struct client *c = &s->clients[fd];
-        if (!c->connected)
-            continue;
-        if (!c->input_ended && c->output_len < OUTPUT_BUFFER_SIZE)
-            FD_SET(fd, readable);
-        if (c->output_len > 0)
-            FD_SET(fd, writable);
-        if (fd > max_fd)
-            max_fd = fd;
-    }
-    return max_fd;
-}
-
-/* The loop: wait until something is ready, then do only what is ready. */
-static void serve(struct server *s)
-{
-    while (s->running) {
-        fd_set readable, writable;
-        int fd, max_fd = watch_descriptors(s, &readable, &writable);
-        if (select(max_fd + 1, &readable, &writable, NULL, NULL) < 0) {
-            if (errno != EINTR)
-                die("select");
-            read_signal_pipe(s); /* interrupted by a signal: its byte waits */
-            continue;
-        }
-        if (FD_ISSET(s->wakeup[0], &readable))
-            read_signal_pipe(s);
-        if (s->watching_stdin && FD_ISSET(STDIN_FILENO, &readable))
-            read_stdin(s);
-        if (!s->running)
-            return;
-        for (fd = 0; fd <= max_fd; fd++) {
-            if (s->clients[fd].connected && FD_ISSET(fd, &writable))
-                send_output(s, fd);
-            if (s->clients[fd].connected && FD_ISSET(fd, &readable))
-                read_from_client(s, fd);
-        }
-        /* Last, so that a descriptor closed above and reused by a new
-           client is not mistaken for the old one's readiness. */
-        if (FD_ISSET(s->listener, &readable))
-            accept_clients(s);
-    }
-}
-
-/* Close every client, then everything else; echo not yet sent is lost. */
-static void shut_down(struct server *s)
-{
-    int fd;
-    for (fd = 0; fd < FD_SETSIZE; fd++)
-        if (s->clients[fd].connected)
-            close_client(s, fd);
-    if (close(s->listener) < 0 || (s->spare_fd >= 0 && close(s->spare_fd) < 0))
-        warn_errno("close");
-    signal_pipe_writer = -1;
-    if (close(s->wakeup[0]) < 0 || close(s->wakeup[1]) < 0)
-        warn_errno("close the signal pipe");
-}
-
-int main(int argc, char *argv[])
-{
-    static struct server s; /* its client table is too big for the stack */
-    struct options opt;
-
-    set_program_name(argv[0]);
-    opt = parse_options(argc, argv);
-    s.quiet = opt.quiet;
-    s.max_client_fd = -1;
-    s.running = 1;
-    s.watching_stdin = 1;
-    install_signal_handlers(&s);
-    /* Each log line out as it happens; a log nobody reads stalls the loop
-       (see the top of this file). */
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    s.spare_fd = open("/dev/null", O_RDONLY);
-    if (s.spare_fd < 0)
-        die("open /dev/null");
-    s.listener = listen_on(opt.addr, opt.port);
-    serve(&s);
-    shut_down(&s);
-    return EXIT_SUCCESS;
 }
