@@ -5,16 +5,16 @@ load ../../helpers
 
 @test "after kill -KILL of the parent each idle worker leaves at once and a new server can take the port" {
   start_server_under_subreaper pool -n 2
-  eventually eval "(( \$(pgrep -c -P $SERVER_CHILD_PID) == 2 ))"
+  eventually prints 2 pgrep -c -P "$SERVER_CHILD_PID"
   workers=$(pgrep -P "$SERVER_CHILD_PID")
   kill -KILL "$SERVER_CHILD_PID"
   for worker in $workers; do
     eventually file_has "$SERVER_OUT" "^worker pid $worker: the server is gone, leaving\$"
-    eventually eval "! is_running $worker"
+    eventually not is_running "$worker"
   done
   pid=$SERVER_PID # the subreaper: it exits once the orphans are gone
   SERVER_PID=
-  eventually eval "! is_running $pid"
+  eventually not is_running "$pid"
   wait "$pid" || true
   spawn /dev/null "$BATS_TEST_TMPDIR/second.out" "$BATS_TEST_TMPDIR/second.err" \
     "$LABS/pool/server" -n 1 "$SERVER_PORT"

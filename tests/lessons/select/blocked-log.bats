@@ -35,6 +35,6 @@ in_pipe_write() { [[ $(cat "/proc/$1/wchan" 2>/dev/null) == *pipe_write ]]; }
   spawn "$log" /dev/null /dev/null cat
   eventually file_has "$BATS_TEST_TMPDIR/A.out" '^stuck$'
   kill -TERM "$server"
-  eventually eval '! is_running '"$server"
+  eventually not is_running "$server"
   wait "$server"
 }

@@ -11,7 +11,7 @@ load ../../helpers
   timeout "$DEADLINE" bash -c "head -c 100000 /dev/zero > /dev/tcp/127.0.0.1/$SERVER_PORT"
   end_input A
   client_exits A
-  eventually eval '! is_running '"$SERVER_PID"
+  eventually not is_running "$SERVER_PID"
   status=0
   wait "$SERVER_PID" || status=$?
   SERVER_PID= # nothing left to stop

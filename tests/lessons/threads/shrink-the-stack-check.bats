@@ -8,7 +8,7 @@ load ../../helpers
 @test "with a 24 KiB stack the server dies with a segmentation fault after a flood" {
   start_server threads
   run timeout 60 "$PEER" flood 127.0.0.1 "$SERVER_PORT"
-  eventually eval '! is_running '"$SERVER_PID"
+  eventually not is_running "$SERVER_PID"
   status=0
   wait "$SERVER_PID" || status=$?
   SERVER_PID= # it is gone: nothing for teardown to stop
