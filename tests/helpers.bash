@@ -190,8 +190,8 @@ state_is() { [[ $(proc_state "$1") == $2 ]]; }
 # wchan_is PID PATTERN : PID sleeps in a kernel function matching the glob
 # PATTERN (/proc/PID/wchan: *pipe_write is a write to a full pipe).
 wchan_is() {
-  local wchan
-  { read -r wchan <"/proc/$1/wchan"; } 2>/dev/null || return 1
+  local wchan=''
+  { read -r wchan <"/proc/$1/wchan"; } 2>/dev/null # (no newline: read says no)
   # shellcheck disable=SC2053 # PATTERN is a glob, on purpose
   [[ $wchan == $2 ]]
 }
