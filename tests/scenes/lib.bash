@@ -38,6 +38,8 @@
 #                     until a socket shows up in ss; the scene fails after
 #                     10 s. WORDS say what it waits for ("B's 7 bytes to wait
 #                     unread"): make lecture shows them when a wait drags on
+#   stop              press Ctrl-C in the server's terminal (SIGINT), wait for
+#                     it to exit and show its exit status
 #   mask REAL SHOWN   in handouts, show the word REAL (a pid, say) as SHOWN
 #   new_lines NAME    show the lines terminal NAME printed that were not
 #                     shown yet, each marked [NAME] (after an await, say)
@@ -50,8 +52,6 @@
 # the server's terminal printed), so that both libraries can play it.
 # tests/scene-verbs.bats checks that both define every function a scene
 # calls, taking the same arguments, and that this comment names each one.
-#   stop              press Ctrl-C in the server's terminal (SIGINT), wait for
-#                     it to exit and show its exit status
 #
 # A scene may set SCENE_SERVER_WRAPPER=(command...) to run the server under
 # that command (tests/tools/subreaper, say); SERVER_PID stays the server's.
