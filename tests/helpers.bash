@@ -60,16 +60,16 @@ PEER="$TESTS_DIR/tools/peer"
 # load_library NAME : what bats_load_library NAME does, at less cost. The
 # load.bash of bats-support and bats-assert sources each of its src/ files
 # through a $(dirname ...): a subshell each, 17 before every test. Measured
-# (bats 1.13.0, on the 2 cores that run make check): 10 tests that only run
-# true take 0.35 s of CPU (user + sys) without helpers, 0.70 s with them,
-# 0.87 s with bats_load_library in place of load_library: 17 ms a test, and
-# make check runs some 1,900 (the lessons run each lab's tests again), so
-# about 30 s of CPU. To measure again: /usr/bin/time -f '%U %S' bats on such
-# a file, twice, with this file as it is and with the two load_library
-# calls below changed to bats_load_library. Only a load.bash made of such
-# source lines alone (and comments) is read here, its files sourced in its
-# order; any other load.bash, a library that is a file, or none found:
-# bats_load_library does it all.
+# (bats 1.13.0, on the 2 cores that run make check; medians of 11 runs): 10
+# tests that only run true take 0.45 s of CPU (user + sys) without helpers,
+# 0.71 s with them, 0.88 s with bats_load_library in place of load_library:
+# 17 ms a test, and make check runs some 1,900 (the lessons run each lab's
+# tests again), so about 30 s of CPU. To measure again: /usr/bin/time -f
+# '%U %S' bats on such a file, with this file as it is and with the two
+# load_library calls below changed to bats_load_library. Only a load.bash
+# made of such source lines alone (and comments) is read here, its files
+# sourced in its order; any other load.bash, a library that is a file, or
+# none found: bats_load_library does it all.
 load_library() {
   local dir line file files=() prefix='source "$(dirname "${BASH_SOURCE[0]}")/'
   local -a path
