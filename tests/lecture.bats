@@ -121,6 +121,9 @@ lecture() {
 
 not_running() { ! kill -0 "$1" 2>/dev/null; }
 
+# has_session : a tmux server runs on the lecture's socket.
+has_session() { tmux -L "$SOCKET" has-session 2>/dev/null; }
+
 # nothing_left : no tmux server on the socket, no process (zombies
 # included) in the session of any pane the lecture opened.
 nothing_left() {
@@ -371,10 +374,10 @@ scene_snapshots() { ls "$STATE"/snapshots/"$1"-* 2>/dev/null; }
   for i in "${!ways[@]}"; do
     how=${ways[i]}
     SOCKET=$base-$how STATE=$STATE-$how
-    DEADLINE=60 eventually eval '! tmux -L "$SOCKET" has-session 2>/dev/null' ||
+    DEADLINE=60 eventually not has_session ||
       fail "the lecture goes on after $how"
     DEADLINE=30 eventually not_running "${pids[i]}"
-    eventually eval '[[ ! -e $(socket_file "$SOCKET") ]]'
+    eventually not test -e "$(socket_file "$SOCKET")"
     nothing_left || fail "left behind after $how (see above)"
   done
 }
@@ -456,7 +459,8 @@ scene_snapshots() { ls "$STATE"/snapshots/"$1"-* 2>/dev/null; }
   tmux -L "$SOCKET" -f /dev/null new-session -d -x 80 -y 24 \
     "bash '$ROOT/tests/lecture/view' '$BATS_TEST_TMPDIR/target'"
   view() { tmux -L "$SOCKET" capture-pane -p -J -t 0; }
-  eventually eval 'view | grep -q "more socket"'
+  view_says_more() { view | grep -q "more socket"; }
+  eventually view_says_more
   view >"$BATS_TEST_TMPDIR/view"
   # 1 listening + 30 at the server + 30 at the peer = 61 sockets.
   shown=$(grep -cE '^tcp ' "$BATS_TEST_TMPDIR/view")
@@ -487,8 +491,8 @@ scene_snapshots() { ls "$STATE"/snapshots/"$1"-* 2>/dev/null; }
   press Enter
   press Enter
   eventually live_shows server '^listening on '
-  eventually eval '[[ -e $STATE/snapshots/01-002 ]]'
-  not_within 1500 eval '[[ -e $STATE/snapshots/01-003 ]]'
+  eventually test -e "$STATE/snapshots/01-002"
+  not_within 1500 test -e "$STATE/snapshots/01-003"
   live_shows narration 'step|> server' && ! live_shows narration '> \$ printf'
   # Ctrl-C in the server's pane; the next step waits for the server's log.
   tmux -L "$SOCKET" send-keys -t "$(pane_of server)" C-c

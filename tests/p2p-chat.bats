@@ -23,10 +23,16 @@ peers_connected_over() { (($(count_lines "$SERVER_OUT" '^peer connected from ') 
 
 out_of() { echo "$BATS_TEST_TMPDIR/$1.out"; }
 
+# unread_at_server : a connection to the server has bytes waiting unread in
+# its receive queue (ss's first column, Recv-Q).
+unread_at_server() {
+  ss -Htn state established "( sport = :$SERVER_PORT )" | awk '$1 > 0' | grep -q .
+}
+
 # server_exits : wait for the server to end on its own; then stop_server
 # checks it exited 0 and left nothing behind.
 server_exits() {
-  eventually eval '! is_running '"$SERVER_PID"
+  eventually not is_running "$SERVER_PID"
   stop_server
 }
 
@@ -418,7 +424,7 @@ send_64_mib() {
   eventually file_has "$SERVER_OUT" 'closed$'
   # The next peer is served as usual.
   exec {sock}<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
-  eventually eval '(($(count_lines "$SERVER_OUT" "^peer connected") == 2))'
+  eventually count_is 2 "$SERVER_OUT" '^peer connected'
   printf 'next\n' >&"$sock"
   eventually file_has "$SERVER_OUT" '^peer: next$'
   exec {sock}>&-
@@ -533,7 +539,7 @@ send_queue_over() {
   kill -STOP "$SERVER_PID"
   send_line alice "unread"
   # The line waits in the stopped server's receive queue...
-  eventually eval "ss -Htn state established '( sport = :$SERVER_PORT )' | awk '\$1 > 0' | grep -q ."
+  eventually unread_at_server
   # ...so its kernel answers the close with a reset.
   kill -KILL "$SERVER_PID"
   SERVER_PID=

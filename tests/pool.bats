@@ -265,7 +265,7 @@ connected() {
 subreaper_exits_killed() {
   local pid=$SERVER_PID status=0
   SERVER_PID=
-  eventually eval "! is_running $pid"
+  eventually not is_running "$pid"
   wait "$pid" || status=$?
   assert_equal "$status" $((128 + 9))
 }
@@ -278,7 +278,7 @@ subreaper_exits_killed() {
   kill -KILL "$SERVER_CHILD_PID"
   # No client comes: the workers notice the supervisor's death by themselves.
   for worker in $workers; do
-    eventually eval "! is_running $worker"
+    eventually not is_running "$worker"
     assert file_has "$SERVER_OUT" "^worker pid $worker: the server is gone, leaving\$"
     eventually file_has "$SERVER_ERR" "^subreaper: reaped adopted pid $worker, exit status 0\$"
   done
@@ -354,11 +354,11 @@ subreaper_exits_killed() {
   pid=$SERVER_PID
   SERVER_PID=
   kill -INT -- "-$pid"
-  eventually eval "! is_running $pid"
+  eventually not is_running "$pid"
   status=0
   wait "$pid" || status=$?
   assert_equal "$status" 0
-  eventually eval "[[ -z \$(group_members $pid) ]]"
+  eventually group_is_empty "$pid"
   assert_equal "$(count_lines "$SERVER_OUT" '^worker pid [0-9]+ stopped$')" 3
   for pid in $workers; do
     assert [ ! -e "/proc/$pid" ]

@@ -16,7 +16,7 @@ child_of_connection() {
 }
 
 # log_has N REGEX : exactly N lines of the server's log match REGEX.
-log_has() { (($(count_lines "$SERVER_OUT" "$2") == $1)); }
+log_has() { count_is "$1" "$SERVER_OUT" "$2"; }
 
 # children_are N : the server has exactly N children, zombies included.
 children_are() { (($(child_pids "$SERVER_CHILD_PID" | wc -l) == $1)); }
@@ -24,16 +24,10 @@ children_are() { (($(child_pids "$SERVER_CHILD_PID" | wc -l) == $1)); }
 # no_child_left_within MS : within MS milliseconds the server has no child
 # left, running or zombie (every one of them reaped).
 no_child_left_within() {
-  local DEADLINE_MS=$1 end
-  end=$(($(now_ms) + DEADLINE_MS))
-  until children_are 0; do
-    if (($(now_ms) > end)); then
-      echo "after ${DEADLINE_MS} ms the server still has children:" >&2
-      ps -o pid,ppid,stat,cmd --ppid "$SERVER_CHILD_PID" >&2
-      return 1
-    fi
-    pause 10
-  done
+  wait_until "$1" children_are 0 && return 0
+  echo "after $1 ms the server still has children:" >&2
+  ps -o pid,ppid,stat,cmd --ppid "$SERVER_CHILD_PID" >&2
+  return 1
 }
 
 @test "the server says where it listens, on the port the kernel chose" {
@@ -159,13 +153,13 @@ no_child_left_within() {
   reader=$(child_pids "$SPAWNED_PID" | grep -vx "$server")
   kill -STOP "$reader"
   hold_connections 100
-  eventually eval "[[ \$(cat /proc/$server/wchan) == *pipe_write ]]" # Linux: (anon_)pipe_write
+  eventually wchan_is "$server" '*pipe_write' # Linux: (anon_)pipe_write
   child=$(child_pids "$server" | head -n 1)
   kill -KILL "$child"
-  eventually eval "[[ ! -e /proc/$child ]]" # reaped: the handler has run
+  eventually is_reaped "$child" # the handler has run
   kill -CONT "$reader"
   release_connections
-  eventually eval "(( \$(count_lines $log ': reaped child pid ') == 100 ))"
+  eventually count_is 100 "$log" ': reaped child pid '
   assert_equal "$(count_lines "$log" '^parent pid [0-9]+: connection from 127\.0\.0\.1 port [0-9]+$')" 100
   kill -TERM "$server"
 }

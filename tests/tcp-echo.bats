@@ -107,7 +107,7 @@ CLIENT="$LABS/tcp-echo/client"
   start_peer stall stall-echo 127.0.0.1 "$SERVER_PORT"
   eventually file_has "$BATS_TEST_TMPDIR/stall.out" '^stalled after [0-9]+ bytes$'
   kill -STOP "$SERVER_PID"
-  eventually eval '[[ $(proc_state '"$SERVER_PID"') == T ]]'
+  eventually state_is "$SERVER_PID" T
   kill -CONT "$SERVER_PID"
   end_input stall
   client_exits stall

@@ -38,14 +38,20 @@
 #                     until a socket shows up in ss; the scene fails after
 #                     10 s. WORDS say what it waits for ("B's 7 bytes to wait
 #                     unread"): make lecture shows them when a wait drags on
+#   stop              press Ctrl-C in the server's terminal (SIGINT), wait for
+#                     it to exit and show its exit status
 #   mask REAL SHOWN   in handouts, show the word REAL (a pid, say) as SHOWN
+#   new_lines NAME    show the lines terminal NAME printed that were not
+#                     shown yet, each marked [NAME] (after an await, say)
+#   shown 'COMMAND'   COMMAND as the transcript shows it, its $PORT and
+#                     $SERVER_PID put in (for a helper that prints a command)
 #
 # The same scenes drive make lecture (tests/lecture/lib.bash implements these
 # functions with real terminals in tmux panes): a scene uses only these
 # functions, TERMINAL_PID, $PORT, $SERVER_PID and $SCENE_TMP/server.out (what
 # the server's terminal printed), so that both libraries can play it.
-#   stop              press Ctrl-C in the server's terminal (SIGINT), wait for
-#                     it to exit and show its exit status
+# tests/scene-verbs.bats checks that both define every function a scene
+# calls, taking the same arguments, and that this comment names each one.
 #
 # A scene may set SCENE_SERVER_WRAPPER=(command...) to run the server under
 # that command (tests/tools/subreaper, say); SERVER_PID stays the server's.
@@ -54,7 +60,6 @@
 # tests/play; SCENE_MASKS receives "real shown" pairs for the normaliser (mask).
 
 SCENE_DEADLINE_MS=10000
-SCENE_POLL=0.02
 SERVER_PID=
 SERVER_JOB=            # the background job: the server, or its wrapper
 SCENE_SERVER_WRAPPER=() # a command to run the server under (a subreaper)
@@ -62,10 +67,12 @@ SHOWN_SERVER_PID=4000
 PORT=
 declare -A SHOWN_LINES TERMINAL_FD TERMINAL_PID
 
-scene_now_ms() {
-  local t=${EPOCHREALTIME/[.,]/}
-  echo $((t / 1000))
-}
+# Every wait (wait_for_line, await, exited) is tests/wait.bash's wait_until,
+# looking at least every 20 ms, pausing on a FIFO in SCENE_TMP.
+# shellcheck source=tests/wait.bash
+source "${BASH_SOURCE[0]%/*}/../wait.bash"
+# shellcheck disable=SC2034 # both read by tests/wait.bash
+WAIT_FIFO_DIR=$SCENE_TMP POLL_MAX_MS=20
 
 say() {
   [[ $SCENE_MODE == demo ]] && printf '  %s# %s%s\n' "$BOLD" "$*" "$PLAIN"
@@ -98,29 +105,29 @@ new_lines() {
   SHOWN_LINES[$1]=$(wc -l <"$out")
 }
 
+# has_new_line NAME REGEX : terminal NAME printed a line not shown yet that
+# matches REGEX.
+has_new_line() {
+  tail -n "+$((${SHOWN_LINES[$1]:-0} + 1))" "$SCENE_TMP/$1.out" | grep -qE -- "$2"
+}
+
 # wait_for_line NAME REGEX : wait until terminal NAME printed a new line
 # matching REGEX.
 wait_for_line() {
-  local out=$SCENE_TMP/$1.out end=$(($(scene_now_ms) + SCENE_DEADLINE_MS))
-  until tail -n "+$((${SHOWN_LINES[$1]:-0} + 1))" "$out" | grep -qE -- "$2"; do
-    if (($(scene_now_ms) > end)); then
-      echo "scene: $1 never printed a line matching '$2'; it printed:" >&2
-      cat "$out" >&2
-      exit 1 # the scene failed: stop it here
-    fi
-    sleep "$SCENE_POLL"
-  done
+  wait_until "$SCENE_DEADLINE_MS" has_new_line "$1" "$2" && return 0
+  echo "scene: $1 never printed a line matching '$2'; it printed:" >&2
+  cat "$SCENE_TMP/$1.out" >&2
+  exit 1 # the scene failed: stop it here
 }
 
+# succeeds COMMAND : the scene's COMMAND succeeds, its output unseen. (A
+# scene gives it as text, as a student would type it: hence the eval.)
+succeeds() { eval "$1" >/dev/null 2>&1; }
+
 await() {
-  local end=$(($(scene_now_ms) + SCENE_DEADLINE_MS))
-  until eval "$1" >/dev/null 2>&1; do
-    if (($(scene_now_ms) > end)); then
-      echo "scene: gave up waiting for: $1" >&2
-      exit 1
-    fi
-    sleep "$SCENE_POLL"
-  done
+  wait_until "$SCENE_DEADLINE_MS" succeeds "$1" && return 0
+  echo "scene: gave up waiting for ${2:-this command to succeed}: $1" >&2
+  exit 1
 }
 
 mask() {
@@ -276,16 +283,15 @@ server_with_terminal() {
   new_lines server
 }
 
+# has_ended PID : PID is no longer running (and bash has reaped it).
+has_ended() { ! kill -0 "$1" 2>/dev/null; }
+
 exited() {
   local pid=${TERMINAL_PID[$1]} fd=${TERMINAL_FD[$1]:-} status=0
-  local end=$(($(scene_now_ms) + SCENE_DEADLINE_MS))
-  while kill -0 "$pid" 2>/dev/null; do
-    if (($(scene_now_ms) > end)); then
-      echo "scene: $1 did not exit" >&2
-      exit 1
-    fi
-    sleep "$SCENE_POLL"
-  done
+  if ! wait_until "$SCENE_DEADLINE_MS" has_ended "$pid"; then
+    echo "scene: $1 did not exit" >&2
+    exit 1
+  fi
   wait "$pid" 2>/dev/null || status=$? # (no "Killed" message from bash)
   [[ -n $fd ]] && exec {fd}>&-
   unset "TERMINAL_FD[$1]"

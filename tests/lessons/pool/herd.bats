@@ -25,7 +25,7 @@ herd_counted() {
   start_server pool -q -n 20
   SAVE=${SAVE//pgrep -P P)/pgrep -P $SERVER_PID)}
   [[ $SAVE == *"> before" ]]
-  eventually eval "(( \$(pgrep -c -P $SERVER_PID) == 20 ))"
+  eventually prints 20 pgrep -c -P "$SERVER_PID"
   eventually all_asleep "$(pgrep -P "$SERVER_PID")"
   (cd "$BATS_TEST_TMPDIR" && bash -c "$SAVE")
   run timeout "$DEADLINE" "$LABS/pool/client" 127.0.0.1 "$SERVER_PORT" <<<"one"

@@ -12,18 +12,18 @@ load ../../helpers
   start_server_under_subreaper pool "${words[@]:1}"
   handout_substitute kill ' P' " $SERVER_CHILD_PID"
   handout_substitute pgrep ' P' " $SERVER_CHILD_PID"
-  eventually eval "(( \$(bash -c '$pgrep' | wc -l) == 2 ))"
+  eventually prints 2 bash -c "$pgrep | wc -l"
   workers=$(bash -c "$pgrep")
   eval "$kill"
   for worker in $workers; do
     eventually file_has "$SERVER_OUT" "^worker pid $worker: the server is gone, leaving\$"
-    eventually eval "! is_running $worker"
+    eventually not is_running "$worker"
   done
   run bash -c "$pgrep" # lists nothing
   assert_output ""
   pid=$SERVER_PID # the subreaper: it exits once the orphans are gone
   SERVER_PID=
-  eventually eval "! is_running $pid"
+  eventually not is_running "$pid"
   wait "$pid" || true
   spawn /dev/null "$BATS_TEST_TMPDIR/second.out" "$BATS_TEST_TMPDIR/second.err" \
     "$LABS/pool/server" -n 1 "$SERVER_PORT"

@@ -18,7 +18,7 @@ most_open_at_once() {
     start_server pool -n "$n"
     run bash -c "$six 127.0.0.1 $SERVER_PORT"
     assert_success
-    eventually eval "(( \$(grep -c ' closed\$' $SERVER_OUT) == 6 ))"
+    eventually count_is 6 "$SERVER_OUT" ' closed$'
     most=$(most_open_at_once "$SERVER_OUT")
     ((most <= n)) || fail "$most connections open at once with -n $n"
     ((n == 1 || most >= 2)) || fail "with -n $n the clients were served one at a time"

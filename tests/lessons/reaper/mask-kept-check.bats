@@ -16,7 +16,7 @@ load ../../helpers
   eval "$kill"
   # The server stops (after the sleep), and the subreaper with it: SIGTERM
   # to the subreaper now changes nothing, and stop_server checks the end.
-  eventually eval '! is_running '"$SERVER_CHILD_PID"
+  eventually not is_running "$SERVER_CHILD_PID"
   stop_server TERM
   refute file_has "$SERVER_ERR" 'adopted'
   send_line talker "after"

@@ -37,7 +37,7 @@ in_pipe_write() { [[ $(bash -c "$WCHAN" 2>/dev/null) == *pipe_write ]]; }
   not_within 1000 file_has "$BATS_TEST_TMPDIR/A.out" '^stuck$'
   # Ctrl-C in the server's terminal ends both; A's line was never read.
   kill -INT -- "-$job"
-  eventually eval '! is_running '"$server"
+  eventually not is_running "$server"
   client_exits A
   assert_equal "$CLIENT_STATUS" 1
   run cat "$BATS_TEST_TMPDIR/A.err"

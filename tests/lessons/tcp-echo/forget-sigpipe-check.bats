@@ -14,7 +14,7 @@ load ../../helpers
   timeout "$DEADLINE" bash -c "$flood"
   end_input A
   client_exits A
-  eventually eval '! is_running '"$SERVER_PID"
+  eventually not is_running "$SERVER_PID"
   status=0
   wait "$SERVER_PID" || status=$?
   SERVER_PID= # nothing left to stop

@@ -4,6 +4,10 @@
 
 load ../../helpers
 
+# unread_at_server N : the server's end of the connection holds N bytes
+# unread (ss's Recv-Q).
+unread_at_server() { ss -Htn state established "( sport = :$SERVER_PORT )" | grep -q "^$1 "; }
+
 @test "strace shows one read of the first line, then one read of the next two together" {
   command -v strace >/dev/null || skip "strace is not installed"
   strace -f -o /dev/null true 2>/dev/null || skip "strace cannot trace here (ptrace not permitted)"
@@ -25,12 +29,12 @@ load ../../helpers
   # Ctrl-Z would send SIGTSTP; the kernel discards it in this test's process
   # group (orphaned: it has no shell), so SIGSTOP does the stopping here.
   kill -STOP "$server"
-  eventually eval '[[ $(proc_state '"$server"') == [Tt] ]]'
+  eventually state_is "$server" '[Tt]'
   printf 'two\n' >&"$sock"
   # the first line is in the server's receive queue before the second goes
-  eventually eval "ss -Htn state established '( sport = :$SERVER_PORT )' | grep -q '^4 '"
+  eventually unread_at_server 4
   printf 'three\n' >&"$sock"
-  eventually eval "ss -Htn state established '( sport = :$SERVER_PORT )' | grep -q '^10 '"
+  eventually unread_at_server 10
   kill -CONT "$server" # fg
   read -r -t "$DEADLINE" echo2 <&"$sock"
   read -r -t "$DEADLINE" echo3 <&"$sock"

@@ -11,7 +11,7 @@ load ../../helpers
   start_server threads
   handout_substitute flood ' 5300' " $SERVER_PORT"
   run bash -c "cd '$ROOT' && timeout 60 $flood"
-  eventually eval '! is_running '"$SERVER_PID"
+  eventually not is_running "$SERVER_PID"
   status=0
   wait "$SERVER_PID" || status=$?
   SERVER_PID= # it is gone: nothing for teardown to stop

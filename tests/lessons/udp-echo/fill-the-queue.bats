@@ -4,6 +4,9 @@
 
 load ../../helpers
 
+# queue_is_empty : the server's socket holds no datagram (ss's Recv-Q is 0).
+queue_is_empty() { [[ $(ss -Hunl "( sport = :$SERVER_PORT )" | awk '{ print $2 }') == 0 ]]; }
+
 @test "dropped (ss -uanm's d) plus echoed after the thaw is 1000" {
   # The handout's commands, on this test's client, port and log (start_server
   # sends the server's output to $SERVER_OUT, as ./server > server.log does).
@@ -16,14 +19,14 @@ load ../../helpers
   handout_substitute ss :5000 ":$SERVER_PORT"
   handout_substitute count server.log "'$SERVER_OUT'"
   kill -STOP "$SERVER_PID" # Ctrl-Z in the server's terminal
-  eventually eval '[[ $(proc_state '"$SERVER_PID"') == T ]]'
+  eventually state_is "$SERVER_PID" T
   bash -c "$send" >/dev/null || true
   skmem=$(bash -c "$ss")
   [[ $skmem =~ ,d([0-9]+)\) ]]
   dropped=${BASH_REMATCH[1]}
   ((dropped > 0)) # the queue did fill up
   kill -CONT "$SERVER_PID" # fg
-  eventually eval '[[ $(ss -Hunl "( sport = :'"$SERVER_PORT"' )" | awk "{ print \$2 }") == 0 ]]'
+  eventually queue_is_empty
   stop_server INT
   logged=$(bash -c "$count")
   assert_equal "$((dropped + logged))" 1000

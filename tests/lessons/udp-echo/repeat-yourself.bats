@@ -20,7 +20,7 @@ load ../../helpers
   send_line A same
   eventually file_has "$BATS_TEST_TMPDIR/A.out" '^same$'
   assert_equal "$(count_lines "$BATS_TEST_TMPDIR/A.err" 'ignoring')" 0
-  eventually eval '[[ $(count_lines '"$SERVER_OUT"' ": 4 bytes$") == 2 ]]'
+  eventually count_is 2 "$SERVER_OUT" ': 4 bytes$'
   send_line A other
   eventually file_has "$BATS_TEST_TMPDIR/A.out" '^other$'
   end_input A
