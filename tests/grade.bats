@@ -1,87 +1,17 @@
 #!/usr/bin/env bats
 # make grade (tests/grade/): a small class of tcp-echo submissions made from
 # the lab itself (the committed lab, two lesson mutants, one that does not
-# compile, one that writes outside its folder and leaves a process behind, a
-# fork bomb, one that spins) is graded with JOBS=2; each grade is what its
-# code earns, the outputs are well-formed, and nothing escaped the sandbox or
-# was left running. Then tests/grade/run_autograder against a fake
-# Gradescope layout, graded as exercise 3.
+# compile, one that writes outside its folder and leaves a process behind)
+# is graded with JOBS=2; each grade is what its code earns, the outputs are
+# well-formed, and nothing escaped the sandbox or was left running. (The
+# hostile submissions and run_autograder: tests/grade-sandbox.bats, a file of
+# its own so that the two run side by side.)
 
 load helpers
+load grade/testlib
 
-GRADE="$ROOT/tests/grade/grade"
-# A class takes minutes on a busy machine; each command below has its own
-# timeout, and the test's watchdog (tests/helpers.bash) a longer one.
-# shellcheck disable=SC2034 # read by the watchdog of tests/helpers.bash
-TEST_DEADLINE=900
-eval "helpers_$(declare -f teardown)"
-
-# submission NAME [PATCH] : a folder of the class holding the lab's sources
-# (PATCH, a lesson of tests/lessons/tcp-echo, applied with patch).
-submission() {
-  local dir=$CLASS_SRC/$1
-  mkdir -p "$dir"
-  cp "$ROOT"/labs/tcp-echo/*.c "$dir/"
-  if [[ -n ${2:-} ]]; then
-    patch -s -d "$dir" -p1 <"$ROOT/tests/lessons/tcp-echo/$2.patch" || return 1
-  fi
-}
-
-# hostile NAME BODY : a submission whose server runs the C statements BODY
-# first thing in main() (fcntl.h and sys/stat.h included).
-hostile() {
-  submission "$1"
-  {
-    printf '#include <fcntl.h>\n#include <sys/stat.h>\n'
-    BODY=$2 awk '
-      /^int main\(/ { print "static void hostile(void)\n{\n" ENVIRON["BODY"] "\n}\n"; in_main = 1 }
-      { print }
-      in_main && /^\{$/ { print "    hostile();"; in_main = 0 }' "$ROOT/labs/tcp-echo/server.c"
-  } >"$CLASS_SRC/$1/server.c"
-}
-
-# grade_processes : every process still running a program of a sandbox's
-# scratch (/tmp/grade/...) or as one of the grader's uids.
-grade_processes() {
-  ps -eo pid=,uid=,args= | awk '$2 >= 1500000000 || / \/tmp\/grade\// { print }'
-}
-
-# valid_json FILE, valid_xml FILE : well-formed, or fail saying why. JSON
-# with node, python3 or perl's own JSON::PP (perl is a prerequisite); XML with
-# xmllint or python3 (a test that checks XML skips first without either).
-valid_json() {
-  if command -v node >/dev/null; then
-    node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$1"
-  elif command -v python3 >/dev/null; then
-    python3 -m json.tool "$1" >/dev/null
-  else
-    perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or die "$!\n"; JSON::PP->new->decode(<$f>)' "$1"
-  fi || fail "$1 is not valid JSON"
-}
-valid_xml() {
-  if command -v xmllint >/dev/null; then
-    xmllint --noout "$1"
-  else
-    python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$1"
-  fi || fail "$1 is not well-formed XML"
-}
-
-# csv_row STUDENT : that student's row of grades.csv.
-csv_row() { grep "^$1," "$OUT/grades.csv"; }
-
-setup() {
-  start_watchdog
-  CLASS_SRC=$BATS_TEST_TMPDIR/src
-  CLASS=$BATS_TEST_TMPDIR/class
-  OUT=$BATS_TEST_TMPDIR/out
-  mkdir -p "$CLASS_SRC" "$CLASS"
-  TOKEN=escaped-$$-$RANDOM
-}
-
-teardown() {
-  rm -f "$ROOT/$TOKEN" "${HOME:-/nonexistent}/$TOKEN" "/tmp/$TOKEN" "/var/tmp/$TOKEN" "/dev/shm/$TOKEN"
-  helpers_teardown
-}
+# The uids of this file's sandboxes (see grade_processes).
+export GRADE_UID_BASE=1500000000
 
 @test "make grade grades a class: the lab, each of its lesson mutants, one that does not build, one that writes outside" {
   local tool missing=()
@@ -188,41 +118,4 @@ teardown() {
   done
   grep -q '"score": 26,' "$OUT/one-write/results.json"
   grep -q '"status": "failed"' "$OUT/one-write/results.json"
-}
-
-@test "make grade stops a fork bomb and a server that spins, and leaves nothing running" {
-  hostile bomb "    if (fork() == 0)
-        for (;;)
-            fork();"
-  hostile spin "    for (volatile unsigned long i = 0;; i++) {}"
-  cp -R "$CLASS_SRC/bomb" "$CLASS_SRC/spin" "$CLASS/"
-  local start=$SECONDS
-  run --separate-stderr timeout -k 5 120 "$GRADE" LAB=tcp-echo SUBMISSIONS="$CLASS" OUT="$OUT" JOBS=2 \
-    GRADE_SECONDS=40 GRADE_NPROC=200
-  assert_success
-  ((SECONDS - start < 90)) || fail "grading took $((SECONDS - start)) s"
-  for student in bomb spin; do
-    row=$(csv_row "$student")
-    [[ $(cut -d, -f2 <<<"$row") == ok ]] || fail "$row"
-    (($(cut -d, -f8 <<<"$row") < 27)) || fail "$student earned every point: $row"
-    grep -q "the submission's 40 s" "$OUT/$student/log.txt" || fail "$student: $(head -c 3000 "$OUT/$student/log.txt")"
-    valid_json "$OUT/$student/results.json"
-  done
-  assert_equal "$(grade_processes)" ""
-}
-
-@test "run_autograder grades one submission in a Gradescope layout, against exercise 3" {
-  local root=$BATS_TEST_TMPDIR/autograder
-  mkdir -p "$root/submission" "$root/results"
-  CLASS_SRC=$root/submission
-  submission . forget-sigpipe
-  AUTOGRADER_ROOT=$root LAB=tcp-echo EXERCISE=3 run --separate-stderr timeout -k 5 300 "$ROOT/tests/grade/run_autograder"
-  assert_success
-  valid_json "$root/results/results.json"
-  # 27 tests and the exercise's own check; the test the exercise breaks must fail.
-  grep -q '"score": 28,' "$root/results/results.json" ||
-    fail "not 28 points: $(grep -v '| 1 of 1 |$' <<<"$output" | head -c 4000)"
-  grep -q '"name": "a client that leaves before its echo is written does not kill the server", "score": 1, "max_score": 1, "status": "passed", "output": "fails, as exercise 3 says it must"' "$root/results/results.json"
-  grep -q '"name": "forget-sigpipe-check.bats: head -c 100000' "$root/results/results.json"
-  assert_output --partial '| submission | ok | 28 | 0 | 0 | 28 / 28 |'
 }

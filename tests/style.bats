@@ -21,7 +21,7 @@ load helpers
     tests/lessons/run tests/lessons/outcome tests/lessons/refresh tests/lessons/*/*.bats
     tests/*.bash tests/*.bats tests/scenes/*.bash tests/scenes/*/*.sh tests/scenes/*/*.bash
     tests/lecture/run tests/lecture/driver tests/lecture/view tests/lecture/*.bash tests/lecture/shellrc
-    tests/grade/grade tests/grade/sandbox tests/grade/run_autograder)
+    tests/grade/grade tests/grade/sandbox tests/grade/run_autograder tests/grade/testlib.bash)
   [[ -f tests/bench/run ]] && scripts+=(tests/bench/run tests/bench/profile)
   run shellcheck -S warning -s bash "${scripts[@]}"
   assert_success
