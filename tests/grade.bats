@@ -68,7 +68,8 @@ export GRADE_UID_BASE=1500000000
   project_sum=$(cat "$ROOT"/labs/tcp-echo/*.c "$ROOT/common/labs.h" "$ROOT/tests/tcp-echo.bats" | cksum)
   lab_sum=$(cksum <"$CLASS/lab/server.c")
 
-  run --separate-stderr timeout -k 5 800 make -s -C "$ROOT" grade LAB=tcp-echo SUBMISSIONS="$CLASS" OUT="$OUT" JOBS=2
+  # (A failing test waits 5 s, not 10, for what never comes: GRADE_TEST_DEADLINE.)
+  GRADE_TEST_DEADLINE=5 run --separate-stderr timeout -k 5 800 make -s -C "$ROOT" grade LAB=tcp-echo SUBMISSIONS="$CLASS" OUT="$OUT" JOBS=2
   assert_success
   # The summary: a row per student, the hardest test first, the build error.
   assert_line '| lab | ok | 27 | 0 | 0 | 27 / 27 |'
