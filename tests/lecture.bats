@@ -119,7 +119,24 @@ lecture() {
   LECTURE_PID=$!
 }
 
-not_running() { ! kill -0 "$1" 2>/dev/null; }
+# not_running PID : PID has ended: gone, or a zombie its parent (this test's
+# shell) has not reaped yet. Otherwise it says, on stderr, what PID and its
+# children are doing (their state and where in the kernel they wait), for
+# the message of a wait that gives up.
+not_running() {
+  ! kill -0 "$1" 2>/dev/null && return 0
+  [[ $(proc_state "$1") == Z ]] && return 0
+  ps -o pid=,stat=,wchan:20=,args= -p "$1" --ppid "$1" >"$BATS_TEST_TMPDIR/still-running" 2>&1
+  return 1
+}
+
+# ended LECTURE_PID : wait up to 60 s (ending every pane may take a while
+# when busy) until the lecture's tests/lecture/run has ended; if it does not,
+# fail showing what it and its children were doing.
+ended() {
+  DEADLINE=60 eventually not_running "$1" ||
+    fail "tests/lecture/run still runs; it and its children: $(cat "$BATS_TEST_TMPDIR/still-running" 2>/dev/null)"
+}
 
 # has_session : a tmux server runs on the lecture's socket.
 has_session() { tmux -L "$SOCKET" has-session 2>/dev/null; }
@@ -283,7 +300,7 @@ scene_snapshots() { ls "$STATE"/snapshots/"$1"-* 2>/dev/null; }
   eventually live_shows server '^listening on 127\.0\.0\.1 port [0-9]+ \(pid [0-9]+\)$'
   eventually live_shows view 'LISTEN'
   press q
-  DEADLINE=60 eventually not_running "$LECTURE_PID" # ending every pane may take a while when busy
+  ended "$LECTURE_PID"
   wait "$LECTURE_PID"
   LECTURE_PID=
   assert_equal "$(cat "$STATE/result")" quit
@@ -301,7 +318,7 @@ scene_snapshots() { ls "$STATE"/snapshots/"$1"-* 2>/dev/null; }
   press Enter
   eventually live_shows view '<defunct>'
   press C-c
-  DEADLINE=60 eventually not_running "$LECTURE_PID" # ending every pane may take a while when busy
+  ended "$LECTURE_PID"
   run wait "$LECTURE_PID"
   LECTURE_PID=
   assert_equal "$(cat "$STATE/result")" interrupted
