@@ -1,8 +1,6 @@
 # wait.bash - waiting for a condition, with a deadline: the one polling loop
 # of the test tooling (tests/helpers.bash's eventually and not_within, the
-# scene library, make grade, the bench profile, tests/run). Not yet make
-# lecture (tests/lecture/): moved onto it, its Ctrl-C test twice waited 60 s
-# for tests/lecture/run to end under load, which its own loops never did.
+# scene and lecture libraries, make lecture, make grade, the bench profile).
 # Plain bash, no bats: source it.
 #
 #   now_ms [VAR]          the clock in milliseconds: printed, or put in VAR
@@ -21,8 +19,8 @@
 # is costly: the waiting itself starts none). The last look is at the
 # deadline. A caller may set either for one call (POLL_MAX_MS=200
 # wait_until ...) or for good. WAIT_PAUSE may name a command to run in
-# place of pause_ms between two looks, given the gap in milliseconds (to
-# read keys while it waits, say).
+# place of pause_ms between two looks, given the gap in milliseconds (make
+# lecture reads the instructor's keys while it waits).
 #
 # The pause is read -t on a FIFO that nobody writes to, .wait-fifo in
 # WAIT_FIFO_DIR (by default bats' BATS_TEST_TMPDIR or BATS_FILE_TMPDIR);

@@ -34,7 +34,6 @@
 
 LECTURE_DEADLINE_MS=${LECTURE_DEADLINE_MS:-20000}
 LECTURE_NOTICE_MS=${LECTURE_NOTICE_MS:-2000} # a wait this long is announced
-LECTURE_POLL=0.03
 LECTURE_QUIT=3 # a scene's exit status when the instructor pressed q
 LECTURE_SKIP=4 # a scene's exit status when the instructor skipped it
 LECTURE_MIN_COLUMNS=80 # no pane narrower: two columns need 160
@@ -49,10 +48,13 @@ else
   BOLD='' DIM='' RED='' PLAIN='' CLEAR_LINE=$'\n'
 fi
 
-lecture_now_ms() {
-  local t=${EPOCHREALTIME/[.,]/}
-  echo $((t / 1000))
-}
+# Every wait is tests/wait.bash's wait_until, looking at least every 30 ms
+# (lecture_wait reads the keys pressed as often), pausing on a FIFO in
+# LECTURE_STATE.
+# shellcheck source=tests/wait.bash
+source "${BASH_SOURCE[0]%/*}/../wait.bash"
+# shellcheck disable=SC2034 # both read by tests/wait.bash
+WAIT_FIFO_DIR=$LECTURE_STATE POLL_MAX_MS=30
 
 # --- panes ---------------------------------------------------------------
 
@@ -192,12 +194,7 @@ reaped() {
 }
 
 # await_reaped PID MS : wait up to MS milliseconds until PID is reaped.
-await_reaped() {
-  local end=$(($(lecture_now_ms) + $2))
-  until reaped "$1" || (($(lecture_now_ms) >= end)); do
-    pause
-  done
-}
+await_reaped() { wait_until "$2" reaped "$1" || :; }
 
 # end_panes : end every pane but the narration's (between scenes, and at
 # the end), and everything that runs in them. Each pane's process leads a
@@ -270,27 +267,32 @@ keys() { tmux send-keys -t "$(pane_id "$1")" "$2"; }
 # not pile up into the next steps. (The polls read files with bash builtins
 # and sleep in read -t: no process to start, which counts on a busy machine.)
 lecture_wait() {
-  local what=$1 t now start end notice noticed='' key status
-  t=${EPOCHREALTIME/[.,]/}
-  start=$((t / 1000))
-  end=$((start + LECTURE_DEADLINE_MS)) notice=$((start + LECTURE_NOTICE_MS))
+  local what=$1 start now noticed=''
   shift
-  until "$@"; do
-    t=${EPOCHREALTIME/[.,]/}
-    now=$((t / 1000))
-    ((now > end)) && lecture_fail "waited $((LECTURE_DEADLINE_MS / 1000)) s for $what"
-    if [[ -z $noticed ]] && ((now >= notice)); then
-      noticed=1
-      wait_notice "$what" $(((end - now) / 1000))
-    fi
-    key=''
-    read -rsn1 -t "$LECTURE_POLL" key 2>/dev/null
-    status=$?
-    ((status == 1)) && pause # (no terminal: nothing to read)
-    [[ $key == q ]] && exit "$LECTURE_QUIT"
-    [[ $key == s && -n $noticed ]] && skip_scene "$what"
-  done
+  now_ms start
+  WAIT_PAUSE=lecture_pause wait_until "$LECTURE_DEADLINE_MS" "$@" ||
+    lecture_fail "waited $((LECTURE_DEADLINE_MS / 1000)) s for $what"
+  now_ms now
   [[ -z $noticed ]] || narrate "$DIM" "  " "(there it is, after $(((now - start) / 1000)) s)"
+  return 0
+}
+
+# lecture_pause MS : lecture_wait's pause between two looks: the notice once
+# LECTURE_NOTICE_MS have passed, and a key read (or MS milliseconds). It
+# reads lecture_wait's what, start and noticed.
+lecture_pause() {
+  local now seconds key='' status
+  now_ms now
+  if [[ -z $noticed ]] && ((now - start >= LECTURE_NOTICE_MS)); then
+    noticed=1
+    wait_notice "$what" $(((start + LECTURE_DEADLINE_MS - now) / 1000))
+  fi
+  printf -v seconds '%d.%03d' $(($1 / 1000)) $(($1 % 1000))
+  read -rsn1 -t "$seconds" key 2>/dev/null
+  status=$?
+  ((status == 1)) && pause_ms "$1" # (no terminal: nothing to read)
+  [[ $key == q ]] && exit "$LECTURE_QUIT"
+  [[ $key == s && -n $noticed ]] && skip_scene "$what"
   return 0
 }
 
@@ -315,15 +317,6 @@ skip_scene() {
   narrate "$RED" "  " "Scene skipped by the instructor (it waited for $1)."
   echo "$SCENE_NAME: skipped by the instructor while waiting for $1" >>"$LECTURE_STATE/skipped"
   exit "$LECTURE_SKIP"
-}
-
-pause() {
-  if [[ -z ${PAUSE_FD:-} ]]; then
-    mkfifo "$LECTURE_STATE/.pause-$BASHPID"
-    exec {PAUSE_FD}<>"$LECTURE_STATE/.pause-$BASHPID" # nobody writes: read -t just waits
-    rm -f "$LECTURE_STATE/.pause-$BASHPID"
-  fi
-  read -r -t "$LECTURE_POLL" -u "$PAUSE_FD" || :
 }
 
 lecture_fail() {
@@ -548,16 +541,13 @@ live_view() {
 # after the poke: the view shows what the last step did before the next
 # begins. soft (after a scene): if the view is slow, go on without it.
 refresh_view() {
-  local since=$EPOCHREALTIME fd i
+  local since=$EPOCHREALTIME fd
   [[ -p $SCENE_TMP/view.target.wake ]] || return 0
   exec {fd}<>"$SCENE_TMP/view.target.wake"
   echo >&"$fd"
   exec {fd}>&-
   if [[ ${1:-} == soft ]]; then
-    for ((i = 0; i < 100; i++)); do
-      drawn_since "${since/[.,]/}" && return 0
-      pause
-    done
+    wait_until 3000 drawn_since "${since/[.,]/}" || :
     return 0
   fi
   lecture_wait "the live view (the pane called view) to redraw" drawn_since "${since/[.,]/}"
