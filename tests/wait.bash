@@ -1,6 +1,7 @@
 # wait.bash - waiting for a condition, with a deadline: the one polling loop
 # of the test tooling (tests/helpers.bash's eventually and not_within, the
-# scene and lecture libraries, make lecture, make grade, the bench profile).
+# scene and lecture libraries, make lecture, make grade, the bench profile,
+# tests/run).
 # Plain bash, no bats: source it.
 #
 #   now_ms [VAR]          the clock in milliseconds: printed, or put in VAR
