@@ -65,6 +65,19 @@ labs() {
     '127.0.0.1 port 50001 and 127.0.0.1:50002, pid 4003' 'kill 4002 4000')"
 }
 
+@test "a real pid equal to the lab's port is shown as the pid after pid, as the port after port, : or /dev/tcp" {
+  # In a fresh PID namespace the p2p-chat server was once pid 5000, its port.
+  printf '%s
+' '5000 5000' '5000 4000' >"$BATS_TEST_TMPDIR/masks"
+  printf '%s
+' 'listening on 127.0.0.1 port 5000 (pid 5000)' '$ exec 5<>/dev/tcp/127.0.0.1/5000' \
+    'LISTEN 127.0.0.1:5000 0.0.0.0:*' >"$BATS_TEST_TMPDIR/raw"
+  run "$ROOT/tests/tools/normalise" "$BATS_TEST_TMPDIR/masks" "$BATS_TEST_TMPDIR/raw"
+  assert_success
+  assert_output "$(printf '%s\n' 'listening on 127.0.0.1 port 5000 (pid 4000)' \
+    '$ exec 5<>/dev/tcp/127.0.0.1/5000' 'LISTEN 127.0.0.1:5000 0.0.0.0:*')"
+}
+
 @test "the transcripts of the wire (tcpdump) match a fresh capture" {
   # The skip names only what is missing here.
   local missing=''
