@@ -23,7 +23,7 @@
 # place of pause_ms between two looks, given the gap in milliseconds (make
 # lecture reads the instructor's keys while it waits).
 #
-# The pause is read -t on a FIFO that nobody writes to, .wait-fifo in
+# The pause is read -t on a FIFO that nobody writes to, .wait-fifo-PID in
 # WAIT_FIFO_DIR (by default bats' BATS_TEST_TMPDIR or BATS_FILE_TMPDIR);
 # opened for each pause, so that no descriptor of it leaks into the programs
 # the caller starts. Without such a folder, sleep (a process per pause).
@@ -43,11 +43,15 @@ now_ms() {
 pause_ms() {
   local __wait_seconds __wait_dir=${WAIT_FIFO_DIR:-${BATS_TEST_TMPDIR:-${BATS_FILE_TMPDIR:-}}}
   printf -v __wait_seconds '%d.%03d' $(($1 / 1000)) $(($1 % 1000))
-  if [[ -n $__wait_dir ]] && { [[ -p $__wait_dir/.wait-fifo ]] ||
-    mkfifo "$__wait_dir/.wait-fifo" 2>/dev/null || [[ -p $__wait_dir/.wait-fifo ]]; }; then
+  # One FIFO a process (.wait-fifo-PID): shared by the name alone between the
+  # processes of a lecture, its Ctrl-C test sometimes saw tests/lecture/run
+  # poll on for a minute after the lecture had ended.
+  local __wait_fifo=$__wait_dir/.wait-fifo-$BASHPID
+  if [[ -n $__wait_dir ]] && { [[ -p $__wait_fifo ]] ||
+    mkfifo "$__wait_fifo" 2>/dev/null || [[ -p $__wait_fifo ]]; }; then
     # Opened read-write: the open does not wait for a writer, and the read
     # never sees end of file.
-    read -r -t "$__wait_seconds" _ <>"$__wait_dir/.wait-fifo" || :
+    read -r -t "$__wait_seconds" _ <>"$__wait_fifo" || :
   else
     sleep "$__wait_seconds"
   fi
