@@ -5,10 +5,10 @@
  * which descriptors are ready: the listening socket (a client is waiting to
  * be accepted), standard input (a line typed here shuts the server down) and
  * every client (bytes to echo, or room to send the echo). The loop only ever
- * calls what cannot block: the client sockets are non-blocking, and each
- * client's unsent echo waits in a buffer of its own, so a client that sends
- * and never reads fills only its own buffer, and then is not read from until
- * it drains. Notes 001 "Asynchronous Communication", "Blocking Socket",
+ * calls what cannot block: the client sockets are non-blocking, and the echo
+ * a client's socket cannot take at once waits in a buffer of its own, so a
+ * client that sends and never reads fills only its own buffer, and is not
+ * read from again until it drains. Notes 001 "Asynchronous Communication", "Blocking Socket",
  * "Non-blocking socket", "Echo server using select"; 003 section 3.3.
  *
  * One call in the loop can wait, knowingly: the log. printf() to stdout
@@ -45,9 +45,10 @@
 
 #define DEFAULT_ADDR "127.0.0.1"
 #define DEFAULT_PORT "5400"
-/* The most echo a client may have waiting to be sent. While its buffer is
-   full the server stops reading from that client, so the kernel's buffers
-   fill and TCP flow control makes the client wait, not the server. */
+/* The most bytes read from a client at once, and so the most echo it can
+   have waiting to be sent. While any of its echo waits the server does not
+   read from that client, so the kernel's buffers fill and TCP flow control
+   makes the client wait, not the server. */
 #define OUTPUT_BUFFER_SIZE 65536
 #define STDIN_BUFFER_SIZE 256
 #define PEER_TEXT_SIZE (INET6_ADDRSTRLEN + 16) /* "ADDR port NNNNN" */
@@ -63,9 +64,9 @@ struct options {
 /* One connected client. The table is indexed by descriptor. */
 struct client {
     int connected;
-    int input_ended;           /* it sent end of file: echo the rest, then close */
-    char peer[PEER_TEXT_SIZE]; /* "ADDR port P", for the log */
-    char *output;              /* echo not yet sent; NULL while nothing waits */
+    struct sockaddr_storage addr; /* who it is, for the log (peer_of()) */
+    socklen_t addrlen;
+    char *output; /* echo its socket did not take yet; NULL while none waits */
     size_t output_len;
 };
 
@@ -83,11 +84,13 @@ struct server {
 /* The lesson, first below: main() and these. */
 static void serve(struct server *s);
 static int watch_descriptors(struct server *s, fd_set *readable, fd_set *writable);
-static void accept_clients(struct server *s);
-static void add_client(struct server *s, int conn, const char *peer);
+static void accept_client(struct server *s);
+static void add_client(struct server *s, int conn, const struct sockaddr_storage *from,
+                       socklen_t fromlen);
 static void read_from_client(struct server *s, int fd);
 static void send_output(struct server *s, int fd);
 static void close_client(struct server *s, int fd);
+static const char *peer_of(const struct client *c);
 static void read_stdin(struct server *s);
 static int set_nonblocking(int fd);
 static int would_block(int errnum);
@@ -104,7 +107,7 @@ static void read_signal_pipe(struct server *s);
 static void shut_down(struct server *s);
 
 /* Not the lesson: out of descriptors, further down. */
-static int refuse_for_lack_of_descriptors(struct server *s, int why);
+static void refuse_for_lack_of_descriptors(struct server *s, int why);
 
 int main(int argc, char *argv[])
 {
@@ -164,14 +167,14 @@ static void serve(struct server *s)
         /* Last, so that a descriptor closed above and reused by a new
            client is not mistaken for the old one's readiness. */
         if (FD_ISSET(s->listener, &readable))
-            accept_clients(s);
+            accept_client(s);
     }
 }
 
 /*
  * Fill the sets select() will look at; returns the highest descriptor.
- * A client is read only while its output buffer has room, and watched for
- * writing only while it has echo waiting. Only the table up to the highest
+ * A client is watched for reading while none of its echo waits, and for
+ * writing while some does. Only the table up to the highest
  * client's descriptor is looked at, not all FD_SETSIZE entries: with a few
  * clients, a few entries.
  */
@@ -192,9 +195,9 @@ static int watch_descriptors(struct server *s, fd_set *readable, fd_set *writabl
         struct client *c = &s->clients[fd];
         if (!c->connected)
             continue;
-        if (!c->input_ended && c->output_len < OUTPUT_BUFFER_SIZE)
+        if (c->output_len == 0)
             FD_SET(fd, readable);
-        if (c->output_len > 0)
+        else
             FD_SET(fd, writable);
         if (fd > max_fd)
             max_fd = fd;
@@ -202,92 +205,96 @@ static int watch_descriptors(struct server *s, fd_set *readable, fd_set *writabl
     return max_fd;
 }
 
-/* Accept every client waiting in the listen queue. */
-static void accept_clients(struct server *s)
+/*
+ * Accept one waiting client. If more are waiting, the listener is still
+ * readable and the next select() returns at once: no accept() is spent on
+ * finding the queue empty.
+ */
+static void accept_client(struct server *s)
 {
-    for (;;) {
-        struct sockaddr_storage from;
-        socklen_t fromlen = sizeof from;
-        char peer[PEER_TEXT_SIZE];
-        int conn = accept(s->listener, (struct sockaddr *)&from, &fromlen);
-        if (conn < 0) {
-            if (errno == EMFILE || errno == ENFILE) { /* not the lesson: out of descriptors */
-                if (refuse_for_lack_of_descriptors(s, errno))
-                    continue;
-                return;
-            }
-            if (errno == EINTR || errno == ECONNABORTED)
-                continue; /* that client left before we took it */
-            if (!would_block(errno))
-                warn_errno("accept");
-            return;
-        }
-        peer_text((struct sockaddr *)&from, fromlen, peer, sizeof peer);
-        /* An fd_set holds descriptors 0 to FD_SETSIZE - 1 only: FD_SET on a
-           higher one writes past its end. */
-        if (conn >= FD_SETSIZE) {
-            printf("refused %s: descriptor %d is past FD_SETSIZE\n", peer, conn);
-            if (close(conn) < 0)
-                warn_errno("close %s", peer);
-            continue;
-        }
-        add_client(s, conn, peer);
+    struct sockaddr_storage from;
+    socklen_t fromlen = sizeof from;
+    int conn = accept(s->listener, (struct sockaddr *)&from, &fromlen);
+    if (conn < 0) {
+        if (errno == EMFILE || errno == ENFILE) /* not the lesson: out of descriptors */
+            refuse_for_lack_of_descriptors(s, errno);
+        else if (errno != EINTR && errno != ECONNABORTED && !would_block(errno))
+            warn_errno("accept");
+        return; /* ECONNABORTED: that client left before we took it */
     }
-}
-
-static void add_client(struct server *s, int conn, const char *peer)
-{
-    struct client *c = &s->clients[conn];
-    /* One call, not set_nonblocking()'s two: a socket accept() just made
-       has no other status flag to keep. */
-    if (fcntl(conn, F_SETFL, O_NONBLOCK) < 0) {
-        warn_errno("fcntl O_NONBLOCK for %s", peer);
+    /* An fd_set holds descriptors 0 to FD_SETSIZE - 1 only: FD_SET on a
+       higher one writes past its end. */
+    if (conn >= FD_SETSIZE) {
+        char peer[PEER_TEXT_SIZE];
+        peer_text((struct sockaddr *)&from, fromlen, peer, sizeof peer);
+        printf("refused %s: descriptor %d is past FD_SETSIZE\n", peer, conn);
         if (close(conn) < 0)
             warn_errno("close %s", peer);
         return;
     }
+    add_client(s, conn, &from, fromlen);
+}
+
+static void add_client(struct server *s, int conn, const struct sockaddr_storage *from,
+                       socklen_t fromlen)
+{
+    struct client *c = &s->clients[conn];
+    c->addr = *from;
+    c->addrlen = fromlen;
+    /* One call, not set_nonblocking()'s two: a socket accept() just made
+       has no other status flag to keep. */
+    if (fcntl(conn, F_SETFL, O_NONBLOCK) < 0) {
+        warn_errno("fcntl O_NONBLOCK for %s", peer_of(c));
+        if (close(conn) < 0)
+            warn_errno("close %s", peer_of(c));
+        return;
+    }
     c->connected = 1;
-    snprintf(c->peer, sizeof c->peer, "%s", peer);
     if (conn > s->max_client_fd)
         s->max_client_fd = conn;
     if (!s->quiet)
-        printf("connection from %s\n", peer);
+        printf("connection from %s\n", peer_of(c));
 }
 
 /*
- * Read what the client sent, straight into its output buffer, and echo it.
- * Bytes are echoed as they come, whole lines or not: a line split across
- * two segments never makes the server wait for its end, and two lines in
- * one segment are both sent back.
+ * Read what the client sent and echo it at once. Bytes are echoed as they
+ * come, whole lines or not: a line split across two segments never makes
+ * the server wait for its end, and two lines in one segment are both sent
+ * back. They are read into one buffer that every client shares (the loop
+ * serves one client at a time); only what the socket does not take now is
+ * copied into the client's own buffer, and the client is not read from
+ * again until send_output() has sent it all.
  */
 static void read_from_client(struct server *s, int fd)
 {
+    static char buf[OUTPUT_BUFFER_SIZE];
     struct client *c = &s->clients[fd];
-    ssize_t n;
-    if (c->output == NULL && (c->output = malloc(OUTPUT_BUFFER_SIZE)) == NULL) {
-        warn_errno("buffer for %s", c->peer);
+    ssize_t sent, n = read(fd, buf, sizeof buf);
+    if (n <= 0) {
+        if (n < 0 && would_block(errno))
+            return;
+        if (n < 0)
+            warn_errno("read from %s", peer_of(c));
+        close_client(s, fd); /* n == 0: end of file, and all its echo is sent */
+        return;
+    }
+    sent = write(fd, buf, (size_t)n); /* usually the whole echo leaves at once */
+    if (sent < 0 && !would_block(errno)) {
+        warn_errno("write to %s", peer_of(c));
         close_client(s, fd);
         return;
     }
-    n = read(fd, c->output + c->output_len, OUTPUT_BUFFER_SIZE - c->output_len);
-    if (n > 0) {
-        c->output_len += (size_t)n;
-        send_output(s, fd); /* usually the whole echo leaves at once */
+    if (sent < 0)
+        sent = 0;
+    if (sent == n)
         return;
-    }
-    if (n < 0 && !would_block(errno)) {
-        warn_errno("read from %s", c->peer);
+    c->output_len = (size_t)(n - sent);
+    if ((c->output = malloc(c->output_len)) == NULL) {
+        warn_errno("buffer for %s", peer_of(c));
         close_client(s, fd);
         return;
     }
-    if (n == 0) /* end of file; it may still be waiting for its echo */
-        c->input_ended = 1;
-    if (c->output_len == 0) {
-        free(c->output);
-        c->output = NULL;
-        if (c->input_ended)
-            close_client(s, fd);
-    }
+    memcpy(c->output, buf + sent, c->output_len);
 }
 
 /*
@@ -302,7 +309,7 @@ static void send_output(struct server *s, int fd)
     if (n < 0) {
         if (would_block(errno))
             return;
-        warn_errno("write to %s", c->peer);
+        warn_errno("write to %s", peer_of(c));
         close_client(s, fd);
         return;
     }
@@ -312,17 +319,15 @@ static void send_output(struct server *s, int fd)
         return;
     free(c->output);
     c->output = NULL;
-    if (c->input_ended) /* everything it sent has been echoed */
-        close_client(s, fd);
 }
 
 static void close_client(struct server *s, int fd)
 {
     struct client *c = &s->clients[fd];
     if (close(fd) < 0)
-        warn_errno("close %s", c->peer);
+        warn_errno("close %s", peer_of(c));
     if (!s->quiet)
-        printf("%s closed\n", c->peer);
+        printf("%s closed\n", peer_of(c));
     free(c->output);
     memset(c, 0, sizeof *c);
     while (s->max_client_fd >= 0 && !s->clients[s->max_client_fd].connected)
@@ -331,6 +336,19 @@ static void close_client(struct server *s, int fd)
        (if this fails too, the next close tries again). */
     if (s->spare_fd < 0) /* not the lesson: out of descriptors */
         s->spare_fd = open("/dev/null", O_RDONLY);
+}
+
+/*
+ * The client's "ADDR port P", for a log line. It is made when a line is
+ * printed, not for every client: a server run with -q accepts thousands of
+ * clients a second and prints nothing about them. The text lasts until the
+ * next call.
+ */
+static const char *peer_of(const struct client *c)
+{
+    static char text[PEER_TEXT_SIZE];
+    peer_text((const struct sockaddr *)&c->addr, c->addrlen, text, sizeof text);
+    return text;
 }
 
 /* Standard input: a line shuts the server down; end of file is ignored. */
@@ -530,9 +548,8 @@ static void shut_down(struct server *s)
  * in the listen queue, so select() would report the listener ready again at
  * once, and the loop would spin. Give up the spare descriptor, accept the
  * client with it and close it at once, then take the spare back.
- * Returns 1 if a client was refused, 0 if the queue is empty.
  */
-static int refuse_for_lack_of_descriptors(struct server *s, int why)
+static void refuse_for_lack_of_descriptors(struct server *s, int why)
 {
     struct sockaddr_storage from;
     socklen_t fromlen = sizeof from;
@@ -540,7 +557,7 @@ static int refuse_for_lack_of_descriptors(struct server *s, int why)
     int conn;
 
     if (s->spare_fd < 0) /* no spare: stop watching the listener meanwhile */
-        return 0;
+        return;
     if (close(s->spare_fd) < 0)
         warn_errno("close the spare descriptor");
     conn = accept(s->listener, (struct sockaddr *)&from, &fromlen);
@@ -553,5 +570,4 @@ static int refuse_for_lack_of_descriptors(struct server *s, int why)
     s->spare_fd = open("/dev/null", O_RDONLY);
     if (s->spare_fd < 0)
         warn_errno("open /dev/null (the spare descriptor)");
-    return conn >= 0;
 }
