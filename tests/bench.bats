@@ -244,3 +244,18 @@ a_port_nobody_listens_on() {
   run --separate-stderr env BENCH_CLIENTS=0 "$TESTS_DIR/bench/run"
   assert_failure 2
 }
+
+@test "the comparison with Stevens' and CS:APP's servers refuses to run without their code, or with a folder that is not it" {
+  run --separate-stderr env -u BENCH_UNP -u BENCH_CSAPP "$TESTS_DIR/bench/anchors"
+  assert_failure 2
+  [[ $stderr == *"give BENCH_UNP (a checkout of unpbook/unpv13e) or BENCH_CSAPP"* ]]
+  run --separate-stderr env BENCH_UNP="$BATS_TEST_TMPDIR" "$TESTS_DIR/bench/anchors"
+  assert_failure 2
+  [[ $stderr == *"BENCH_UNP=$BATS_TEST_TMPDIR: no configure and tcpcliserv/tcpservselect01.c there"* ]]
+  run --separate-stderr env BENCH_CSAPP="$BATS_TEST_TMPDIR" "$TESTS_DIR/bench/anchors"
+  assert_failure 2
+  [[ $stderr == *"BENCH_CSAPP=$BATS_TEST_TMPDIR: no conc/echoservert_pre.c"* ]]
+  run --separate-stderr env BENCH_CSAPP="$BATS_TEST_TMPDIR" ANCHOR_REPEAT=0 "$TESTS_DIR/bench/anchors"
+  assert_failure 2
+  [[ $stderr == *"ANCHOR_REPEAT must be a whole number >= 1, not '0'"* ]]
+}

@@ -326,3 +326,24 @@ profile_cell() {
     [[ -z $found ]] || fail "$found"
   done
 }
+
+@test "09 quotes tests/bench/anchors' comparison as the script prints it" {
+  block=$(awk '/^<!-- anchors: / { on = 1; next } on && /^$/ { blank++ } on && blank == 2 { exit } on' \
+    "$ROOT/handouts/09-bench.md")
+  [[ -n $block ]] || fail "09 has no <!-- anchors: --> block"
+  header=$(grep -F 'print "| design | anchor |' "$ROOT/tests/bench/anchors" | sed 's/^ *print "//; s/"$//')
+  assert_equal "$(sed -n 1p <<<"$block")" "$header"
+  # One row for each pair, in the script's format: rates, then ratio (median, middle half).
+  cell='[0-9]+ vs [0-9]+ \| [0-9.]+× \([0-9.]+–[0-9.]+\) \| [0-9.]+ µs vs [0-9.]+ µs \| [0-9.]+× \([0-9.]+–[0-9.]+\)'
+  grep -qE "^\\| select \\| UNP tcpservselect01 \\| $cell \\| $cell \\|\$" <<<"$block" || fail "no select row in the script's format"
+  grep -qE "^\\| prethreaded pool, 4 threads \\| CS:APP echoservert_pre \\| $cell \\| $cell \\|\$" <<<"$block" ||
+    fail "no prethreaded pool row in the script's format"
+  runs=$(sed -n 's/.*REPEAT=\${ANCHOR_REPEAT:-\([0-9]*\)}.*/\1/p' "$ROOT/tests/bench/anchors")
+  assert_equal "$(tail -n 1 <<<"$block")" \
+    "Medians of $runs runs of each; a ratio is ours / theirs in each pair of runs (median, and the middle half in brackets)."
+  # The prose says where the runs come from: 15 of each, the loads the script uses.
+  prose=$(tr -s '\n ' '  ' <"$ROOT/handouts/09-bench.md")
+  grep -qF "against ours $runs times" <<<"$prose"
+  grep -qF 'ANCHOR_CONNS:-1500' "$ROOT/tests/bench/anchors"
+  grep -qF 'each making 1,500 connections of one 64-byte request, then 5,000 round trips' <<<"$prose"
+}

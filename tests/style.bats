@@ -22,7 +22,7 @@ load helpers
     tests/*.bash tests/*.bats tests/scenes/*.bash tests/scenes/*/*.sh tests/scenes/*/*.bash
     tests/lecture/run tests/lecture/driver tests/lecture/view tests/lecture/*.bash tests/lecture/shellrc
     tests/grade/grade tests/grade/sandbox tests/grade/run_autograder tests/grade/testlib.bash)
-  [[ -f tests/bench/run ]] && scripts+=(tests/bench/run tests/bench/profile)
+  [[ -f tests/bench/run ]] && scripts+=(tests/bench/run tests/bench/profile tests/bench/anchors)
   run shellcheck -S warning -s bash "${scripts[@]}"
   assert_success
 }
