@@ -209,9 +209,14 @@ prints() { [[ $("${@:2}") == "$1" ]]; }
 # spawn IN OUT ERR CMD... : start CMD in the background in a process group of
 # its own, stdin from IN, fd 3 closed, and none of our FIFO writers inherited
 # (a client holding another client's writer would never see end of file).
+# OUT and ERR are emptied here, before the background shell opens them, which
+# may be later (it waits for a writer when IN is a FIFO): a wait for a line
+# in OUT must never find the line a command before it left there.
 spawn() {
   local in=$1 out=$2 err=$3 fd
   shift 3
+  [[ -p $out || $out == /dev/null ]] || : >"$out"
+  [[ -p $err || $err == /dev/null ]] || : >"$err"
   (
     for fd in "${HELD_FDS[@]}"; do exec {fd}>&-; done
     exec setsid "$@" <"$in" >"$out" 2>"$err" 3>&-
@@ -459,7 +464,9 @@ teardown() {
   stop_watchdog || status=1
   stop_server || status=1
   for pid in "${SPAWNED[@]}"; do
-    kill -KILL -- "-$pid" 2>/dev/null || true
+    # Its group; or the shell itself, when it has not reached setsid (it may
+    # wait for ever to open a FIFO whose writer is gone).
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     { wait "$pid"; } 2>/dev/null # reap it quietly (no "Killed" message)
   done
   return "$status"

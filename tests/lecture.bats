@@ -132,10 +132,18 @@ not_running() {
 
 # ended LECTURE_PID : wait up to 60 s (ending every pane may take a while
 # when busy) until the lecture's tests/lecture/run has ended; if it does not,
-# fail showing what it and its children were doing.
+# fail showing what it and its children were doing, whether the driver wrote
+# its result, and every process of the tmux server's tree (the driver ends
+# the panes, then the server, and only then can run end).
 ended() {
-  DEADLINE=60 eventually not_running "$1" ||
-    fail "tests/lecture/run still runs; it and its children: $(cat "$BATS_TEST_TMPDIR/still-running" 2>/dev/null)"
+  DEADLINE=60 eventually not_running "$1" && return 0
+  local server
+  server=$(tmux -L "$SOCKET" display -p '#{pid}' 2>/dev/null)
+  fail "tests/lecture/run still runs; it and its children: $(cat "$BATS_TEST_TMPDIR/still-running" 2>/dev/null)
+the driver's result: $(cat "$STATE/result" 2>/dev/null || echo none yet)
+the tmux server: ${server:-not reachable}
+every process, with its parent, session and state:
+$(ps -e -o pid=,ppid=,sid=,stat=,wchan:20=,args= | grep -v -e ' ps -e ' -e ' \[' | head -n 80)"
 }
 
 # has_session : a tmux server runs on the lecture's socket.
