@@ -193,8 +193,12 @@ reaped() {
   return 1
 }
 
-# await_reaped PID MS : wait up to MS milliseconds until PID is reaped.
-await_reaped() { wait_until "$2" reaped "$1" || :; }
+# all_reaped PID... : every PID is reaped (each zombie among them nudged).
+all_reaped() {
+  local pid all=0
+  for pid; do reaped "$pid" || all=1; done
+  return "$all"
+}
 
 # end_panes : end every pane but the narration's (between scenes, and at
 # the end), and everything that runs in them. Each pane's process leads a
@@ -212,26 +216,32 @@ end_panes() {
   while read -r pid sid; do
     [[ -n ${lead[$sid]:-} ]] && ((pid != sid)) && kill -KILL "$pid" 2>/dev/null
   done <<<"$(ps -e -o pid= -o sid=)"
-  # The waits below end as soon as the leader is reaped by tmux. Their
+  # The waits below end as soon as every leader is reaped by tmux. Their
   # deadlines are long because a busy machine can take seconds; a quiet one
-  # takes none of them.
+  # takes none of them. All panes wait together: a slow pane adds its wait
+  # once, not once per pane.
   for leader in "${leaders[@]}"; do
     comm=
     read -r comm 2>/dev/null <"/proc/$leader/comm"
     [[ $comm == subreaper ]] || kill -KILL "$leader" 2>/dev/null
-    await_reaped "$leader" 10000
-    reaped "$leader" && continue
+  done
+  if ((${#leaders[@]} > 0)) && ! wait_until 10000 all_reaped "${leaders[@]}"; then
     # A subreaper still there waits for a descendant that left its session
     # (or one forked after the list above): end every descendant, so that
     # it reaps them and exits, and tmux reaps it (killed now, its orphans
     # would go to a PID 1 that may never reap them).
-    kill_descendants "$leader"
-    await_reaped "$leader" 10000
-    kill -KILL "$leader" 2>/dev/null
-    # tmux must reap it before its server ends: a zombie left then would go
-    # to PID 1, which may never reap it.
-    await_reaped "$leader" 10000
-  done
+    for leader in "${leaders[@]}"; do
+      reaped "$leader" || kill_descendants "$leader"
+    done
+    if ! wait_until 10000 all_reaped "${leaders[@]}"; then
+      for leader in "${leaders[@]}"; do
+        reaped "$leader" || kill -KILL "$leader" 2>/dev/null
+      done
+      # tmux must reap them before its server ends: a zombie left then
+      # would go to PID 1, which may never reap it.
+      wait_until 10000 all_reaped "${leaders[@]}" || :
+    fi
+  fi
   # A pane closes when its process ends; kill-pane for any that did not.
   while read -r id; do
     [[ -z $id || $id == "$NARRATION_PANE" ]] || tmux kill-pane -t "$id" 2>/dev/null
