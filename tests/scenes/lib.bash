@@ -100,9 +100,12 @@ show() {
 # new_lines NAME : the lines terminal NAME printed that were not shown yet,
 # each marked [NAME]. The server's terminal is called "server".
 new_lines() {
-  local out=$SCENE_TMP/$1.out shown=${SHOWN_LINES[$1]:-0}
-  tail -n "+$((shown + 1))" "$out" | sed "s/^/[$1] /"
-  SHOWN_LINES[$1]=$(wc -l <"$out")
+  local out=$SCENE_TMP/$1.out shown=${SHOWN_LINES[$1]:-0} total
+  # Counted first, then shown: a line the program writes meanwhile waits
+  # for the next call (counted after showing, it would be lost).
+  total=$(wc -l <"$out")
+  ((total > shown)) && sed -n "$((shown + 1)),${total}p" "$out" | sed "s/^/[$1] /"
+  SHOWN_LINES[$1]=$total
 }
 
 # has_new_line NAME REGEX : terminal NAME printed a line not shown yet that
