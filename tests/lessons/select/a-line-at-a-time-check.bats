@@ -25,15 +25,21 @@ load ../../helpers
   exec {sock}>&-
 }
 
-@test "the handout's (printf 'one\\ntwo\\n'; sleep 5) | ./client: one at once, two when input ends" {
+@test "the handout's (printf 'one\\ntwo\\n'; cat) | ./client: one at once, two when input ends" {
   cmd=$(handout_command 06-select.md a-line-at-a-time "(printf 'one")
   start_server select
   handout_substitute cmd ./client "timeout 20 '$LABS/select/client'"
   handout_substitute cmd ' localhost 5400' " 127.0.0.1 $SERVER_PORT"
-  spawn /dev/null "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err" bash -c "$cmd"
+  # The student's terminal: cat reads it until Ctrl-D. Here a FIFO the test
+  # holds open, and closes for the Ctrl-D.
+  mkfifo "$BATS_TEST_TMPDIR/terminal"
+  exec {terminal}<>"$BATS_TEST_TMPDIR/terminal"
+  HELD_FDS+=("$terminal")
+  spawn "$BATS_TEST_TMPDIR/terminal" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err" bash -c "$cmd"
   eventually file_has "$BATS_TEST_TMPDIR/out" '^one$'
   # The client started after both lines were in the pipe: it sent them in
-  # one write, and two stays in the server's stdio buffer for the 5 s.
+  # one write, and two stays in the server's stdio buffer while input lasts.
   not_within 2000 file_has "$BATS_TEST_TMPDIR/out" '^two$'
+  exec {terminal}>&-
   eventually file_has "$BATS_TEST_TMPDIR/out" '^two$'
 }
