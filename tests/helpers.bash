@@ -233,11 +233,8 @@ start_server() {
   shift
   SERVER_OUT="$BATS_TEST_TMPDIR/server.out"
   SERVER_ERR="$BATS_TEST_TMPDIR/server.err"
-  # Emptied here, not only by the spawned shell's redirection, which may come
-  # later: a test that starts a second server must not read the first one's
-  # line below.
-  : >"$SERVER_OUT"
-  : >"$SERVER_ERR"
+  # (spawn empties both first: a second server's wait below never sees the
+  # first one's listening line.)
   spawn "${SERVER_STDIN:-/dev/null}" "$SERVER_OUT" "$SERVER_ERR" \
     "${SERVER_WRAPPER[@]}" "$LABS/$lab/server" "$@" 0
   SERVER_PID=$SPAWNED_PID
