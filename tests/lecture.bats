@@ -191,9 +191,10 @@ server_line() { shown server '^listening on .* port [0-9]+ \(pid [0-9]+\)$' && p
 server_port() { server_line | sed -n 's/.* port \([0-9]*\) (pid.*/\1/p'; }
 server_pid() { server_line | sed -n 's/.* (pid \([0-9]*\))$/\1/p'; }
 
-# live PANE : what PANE shows now (key mode).
-live() { tmux -L "$SOCKET" capture-pane -p -J -t "$(pane_of "$1")"; }
-pane_of() { tmux -L "$SOCKET" list-panes -a -F '#{pane_id} #{@name}' | awk -v n="$1" '$2 == n { print $1 }'; }
+# live PANE : what PANE shows now (key mode). Quiet while the lecture's
+# tmux server is not up yet: the first looks come before it.
+live() { tmux -L "$SOCKET" capture-pane -p -J -t "$(pane_of "$1")" 2>/dev/null; }
+pane_of() { tmux -L "$SOCKET" list-panes -a -F '#{pane_id} #{@name}' 2>/dev/null | awk -v n="$1" '$2 == n { print $1 }'; }
 live_shows() { live "$1" | grep -qE -- "$2"; }
 press() { tmux -L "$SOCKET" send-keys -t "$(pane_of narration)" "$1"; }
 
@@ -326,6 +327,42 @@ scene_snapshots() { ls "$STATE"/snapshots/"$1"-* 2>/dev/null; }
   press Enter
   eventually live_shows view '<defunct>'
   press C-c
+  ended "$LECTURE_PID"
+  run wait "$LECTURE_PID"
+  LECTURE_PID=
+  assert_equal "$(cat "$STATE/result")" interrupted
+  nothing_left
+}
+
+@test "Ctrl-C while a step's tmux command runs still ends the lecture" {
+  # tmux catches SIGINT and finishes its command. A Ctrl-C that comes while
+  # the narration runs one must still end the lecture, not be taken as
+  # handled by tmux (bash's rule for a child that catches SIGINT). The
+  # lecture's tmux here is tmux behind a script that holds the first
+  # capture-pane (a snapshot) after it is armed, until the Ctrl-C reaches
+  # it, and then goes on as tmux does.
+  bin=$BATS_TEST_TMPDIR/bin
+  mkdir -p "$bin"
+  cat >"$bin/tmux" <<EOF
+#!/usr/bin/env bash
+if [[ " \$* " == *" capture-pane "* ]] && rm "$BATS_TEST_TMPDIR/armed" 2>/dev/null; then
+  trap 'touch "$BATS_TEST_TMPDIR/got-sigint"' INT
+  touch "$BATS_TEST_TMPDIR/holding"
+  for ((i = 0; i < 300; i++)); do
+    [[ -e "$BATS_TEST_TMPDIR/got-sigint" ]] && break
+    sleep 0.1
+  done
+fi
+exec $(printf %q "$(command -v tmux)") "\$@"
+EOF
+  chmod +x "$bin/tmux"
+  PATH=$bin:$PATH lecture fork-zombie 20 keys
+  eventually at_prompt
+  touch "$BATS_TEST_TMPDIR/armed"
+  press Enter # the server starts; the next step's prompt takes a snapshot
+  eventually test -e "$BATS_TEST_TMPDIR/holding"
+  press C-c
+  eventually test -e "$BATS_TEST_TMPDIR/got-sigint"
   ended "$LECTURE_PID"
   run wait "$LECTURE_PID"
   LECTURE_PID=
