@@ -348,10 +348,9 @@ scene_snapshots() { ls "$STATE"/snapshots/"$1"-* 2>/dev/null; }
 if [[ " \$* " == *" capture-pane "* ]] && rm "$BATS_TEST_TMPDIR/armed" 2>/dev/null; then
   trap 'touch "$BATS_TEST_TMPDIR/got-sigint"' INT
   touch "$BATS_TEST_TMPDIR/holding"
-  for ((i = 0; i < 300; i++)); do
-    [[ -e "$BATS_TEST_TMPDIR/got-sigint" ]] && break
-    sleep 0.1
-  done
+  source $(printf %q "$TESTS_DIR/wait.bash")
+  WAIT_FIFO_DIR=$(printf %q "$bin")
+  wait_until $((DEADLINE * 1000)) test -e "$BATS_TEST_TMPDIR/got-sigint"
 fi
 exec $(printf %q "$(command -v tmux)") "\$@"
 EOF
